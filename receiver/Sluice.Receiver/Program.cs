@@ -1,0 +1,6 @@
+namespace Sluice.Receiver;
+
+internal static class Program
+{
+    public static int Main() => 0;
+}

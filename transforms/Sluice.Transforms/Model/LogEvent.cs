@@ -1,0 +1,47 @@
+namespace Sluice.Transforms.Model;
+
+/// <summary>One log record: a product event when <see cref="EventName"/> is set. One row of the events table.</summary>
+public sealed class LogEvent
+{
+    /// <summary>The 16-byte event id storage deduplicates on.</summary>
+    public UInt128 EventId { get; set; }
+
+    /// <summary>Event time, Unix nanoseconds (the record's time, or its observed time when that is unset).</summary>
+    public ulong TimeUnixNano { get; set; }
+
+    /// <summary>When the producer observed the record, Unix nanoseconds; 0 when unknown.</summary>
+    public ulong ObservedTimeUnixNano { get; set; }
+
+    /// <summary>Trace id as 32 lowercase hex characters, or empty.</summary>
+    public string TraceId { get; set; } = string.Empty;
+
+    /// <summary>Span id as 16 lowercase hex characters, or empty.</summary>
+    public string SpanId { get; set; } = string.Empty;
+
+    /// <summary>W3C trace flags.</summary>
+    public uint TraceFlags { get; set; }
+
+    /// <summary>Severity text as sent, or empty.</summary>
+    public string SeverityText { get; set; } = string.Empty;
+
+    /// <summary>OTLP severity number, 0 to 24.</summary>
+    public byte SeverityNumber { get; set; }
+
+    /// <summary>The body rendered as text (strings as-is, structured bodies as JSON).</summary>
+    public string Body { get; set; } = string.Empty;
+
+    /// <summary>The OTLP <c>event_name</c> field (or the <c>event.name</c> attribute), or empty.</summary>
+    public string EventName { get; set; } = string.Empty;
+
+    /// <summary>The record's own attributes.</summary>
+    public AttributeList Attributes { get; } = new();
+
+    /// <summary>Dropped attribute count as reported by the producer.</summary>
+    public uint DroppedAttributesCount { get; set; }
+
+    /// <summary>The resource block the record came in.</summary>
+    public ResourceInfo Resource { get; set; } = null!;
+
+    /// <summary>The scope block the record came in.</summary>
+    public ScopeInfo Scope { get; set; } = null!;
+}
