@@ -1,6 +1,66 @@
+using Sluice.Receiver.Configuration;
+using Sluice.Receiver.Hosting;
+
 namespace Sluice.Receiver;
 
+/// <summary>
+/// <c>Sluice.Receiver --config FILE [--validate]</c>: runs the receiver with a Collector-shaped
+/// YAML config, or only checks the config. Exit codes: 0 clean stop, 2 invalid config or usage.
+/// </summary>
 internal static class Program
 {
-    public static int Main() => 0;
+    public static async Task<int> Main(string[] args)
+    {
+        string? path = null;
+        bool validateOnly = false;
+        for (int i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--config" when i + 1 < args.Length:
+                    path = args[++i];
+                    break;
+                case "--validate":
+                    validateOnly = true;
+                    break;
+                case "--help" or "-h":
+                    Console.WriteLine("usage: Sluice.Receiver --config otel-config/receiver.yaml [--validate]");
+                    return 0;
+                default:
+                    break;
+            }
+        }
+
+        if (path is null)
+        {
+            await Console.Error.WriteLineAsync("usage: Sluice.Receiver --config FILE [--validate]   (the default config is otel-config/receiver.yaml)").ConfigureAwait(false);
+            return 2;
+        }
+
+        ReceiverConfig config;
+        try
+        {
+            config = ConfigLoader.LoadFile(path);
+        }
+        catch (ConfigException ex)
+        {
+            await Console.Error.WriteLineAsync($"sluice-receiver: the config has {ex.Errors.Count} error(s):").ConfigureAwait(false);
+            foreach (string error in ex.Errors)
+            {
+                await Console.Error.WriteLineAsync("  " + error).ConfigureAwait(false);
+            }
+
+            return 2;
+        }
+
+        if (validateOnly)
+        {
+            Console.WriteLine($"{path}: valid");
+            return 0;
+        }
+
+        await using var app = ReceiverHost.Build(config, []);
+        await app.RunAsync().ConfigureAwait(false);
+        return 0;
+    }
 }

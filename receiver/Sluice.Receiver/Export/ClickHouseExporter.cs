@@ -1,0 +1,248 @@
+using System.Diagnostics;
+using Polly;
+using Polly.Retry;
+using Sluice.Receiver.ClickHouse;
+using Sluice.Receiver.Configuration;
+using Sluice.Receiver.Otlp;
+using Sluice.Receiver.Spool;
+using Sluice.Receiver.Health;
+using Sluice.Receiver.Telemetry;
+using Sluice.Transforms.Model;
+
+namespace Sluice.Receiver.Export;
+
+/// <summary>
+/// Drains the spool into ClickHouse: reads records in order, decodes them again (the same decoder
+/// and limits as at ingest, so the same items with the same event ids), runs the transforms, appends
+/// rows to one RowBinary buffer per table, and inserts every table's buffer once it holds
+/// <c>send_batch_size</c> rows or its oldest row waited <c>timeout</c>. Only when every table's insert
+/// succeeded does the spool's checkpoint move past those records. Inserts that fail are retried with
+/// exponential backoff and jitter until they succeed: meanwhile the spool absorbs new requests.
+/// </summary>
+internal sealed class ClickHouseExporter : BackgroundService
+{
+    private static readonly TimeSpan ShutdownFlushBudget = TimeSpan.FromSeconds(10);
+
+    private readonly FileSpool _spool;
+    private readonly ClickHouseClient _client;
+    private readonly ReceiverMetrics _metrics;
+    private readonly ReceiverState _state;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly DecodeLimits _limits;
+    private readonly int _batchSize;
+    private readonly TimeSpan _batchTimeout;
+    private readonly bool _createSchema;
+    private readonly ResiliencePipeline _retry;
+
+    public ClickHouseExporter(
+        ReceiverConfig config,
+        FileSpool spool,
+        ClickHouseClient client,
+        ReceiverMetrics metrics,
+        ReceiverState state,
+        TimeProvider time,
+        ILogger<ClickHouseExporter> logger)
+    {
+        _spool = spool;
+        _client = client;
+        _metrics = metrics;
+        _state = state;
+        _time = time;
+        _logger = logger;
+        _limits = Ingest.IngestPipeline.DecodeLimitsFrom(config.Otlp);
+        _batchSize = config.Batch.SendBatchSize;
+        _batchTimeout = config.Batch.Timeout;
+        _createSchema = config.ClickHouse.CreateSchema;
+        _retry = new ResiliencePipelineBuilder { TimeProvider = time }
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(ex => ex is not OperationCanceledException),
+                MaxRetryAttempts = int.MaxValue,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = config.ClickHouse.RetryInitialInterval,
+                MaxDelay = config.ClickHouse.RetryMaxInterval,
+                OnRetry = args =>
+                {
+                    _metrics.InsertFailed();
+                    _state.ClickHouseFailed(args.Outcome.Exception?.Message);
+                    Log.InsertRetry(_logger, args.AttemptNumber + 1, args.RetryDelay, args.Outcome.Exception!);
+                    return default;
+                },
+            })
+            .Build();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await _retry.ExecuteAsync(PrepareSchemaAsync, stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return;
+        }
+
+        using var reader = _spool.OpenReader();
+        reader.Corruption += (segment, what) =>
+        {
+            _metrics.SpoolCorrupt();
+            Log.SpoolCorruption(_logger, segment, what);
+        };
+        using var writers = new TableWriterSet();
+        var batch = new TelemetryBatch();
+        var pending = new PendingFlush();
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                Drain(reader, batch, writers, pending);
+                if (pending.Records > 0 && (writers.PendingRows >= _batchSize || _time.GetUtcNow() - pending.Since >= _batchTimeout || pending.Records == pending.RejectedOnly))
+                {
+                    await FlushAsync(writers, pending, stoppingToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                await WaitForWorkAsync(reader.Position, pending, stoppingToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+
+        // Stopping: one bounded attempt to insert what is buffered; what does not make it stays in
+        // the spool (its checkpoint did not move) and is sent after the next start.
+        if (pending.Records > 0)
+        {
+            using var budget = new CancellationTokenSource(ShutdownFlushBudget, _time);
+            try
+            {
+                await FlushAsync(writers, pending, budget.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                Log.ShutdownFlushAbandoned(_logger, writers.PendingRows);
+            }
+        }
+    }
+
+    private async ValueTask PrepareSchemaAsync(CancellationToken cancellationToken)
+    {
+        if (_createSchema)
+        {
+            int applied = await SchemaMigrator.MigrateAsync(_client, _logger, cancellationToken).ConfigureAwait(false);
+            Log.SchemaReady(_logger, _client.Database, applied);
+        }
+        else
+        {
+            await _client.PingAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        _state.SchemaReady();
+    }
+
+    /// <summary>Reads what is durable, up to a batch, into the table buffers.</summary>
+    private void Drain(SpoolReader reader, TelemetryBatch batch, TableWriterSet writers, PendingFlush pending)
+    {
+        while (writers.PendingRows < _batchSize && reader.TryRead(out var record))
+        {
+            batch.Clear();
+            batch.Product = record.Product;
+            batch.ReceivedUnixNano = record.ReceivedUnixNano;
+            batch.ClientSentUnixNano = record.ClientSentUnixNano;
+            try
+            {
+                OtlpDecoder.Decode(record.Signal, record.Encoding, record.Payload.Span, batch, _limits);
+            }
+            catch (Exception ex) when (ex is OtlpFormatException or OtlpLimitException)
+            {
+                // It decoded at ingest; failing now means the limits were lowered between the two
+                // (a restart with a new config). Keep going: one request must not stop the pipeline.
+                _metrics.Refused(record.Signal, "invalid_after_restart", 1);
+                Log.RecordUndecodable(_logger, reader.Position.ToString(), ex.Message);
+                batch.Clear();
+            }
+
+            if (pending.Records == 0)
+            {
+                pending.Since = _time.GetUtcNow();
+            }
+
+            pending.Records++;
+            if (batch.Count == 0)
+            {
+                pending.RejectedOnly++;
+            }
+
+            writers.Append(batch);
+            pending.Position = reader.Position;
+        }
+    }
+
+    private async Task FlushAsync(TableWriterSet writers, PendingFlush pending, CancellationToken cancellationToken)
+    {
+        var done = new HashSet<string>(StringComparer.Ordinal);
+        await _retry.ExecuteAsync(
+            async token =>
+            {
+                foreach (var table in writers.NonEmpty)
+                {
+                    if (done.Contains(table.Table))
+                    {
+                        continue;
+                    }
+
+                    long started = Stopwatch.GetTimestamp();
+                    await _client.InsertAsync(table, token).ConfigureAwait(false);
+                    _metrics.Inserted(table.Table, table.Rows, Stopwatch.GetElapsedTime(started));
+                    done.Add(table.Table);
+                }
+            },
+            cancellationToken).ConfigureAwait(false);
+
+        _state.ClickHouseSucceeded();
+        _spool.Commit(pending.Position);
+        writers.Clear();
+        pending.Reset();
+    }
+
+    private async Task WaitForWorkAsync(SpoolPosition position, PendingFlush pending, CancellationToken stoppingToken)
+    {
+        // With rows buffered, wake up when their batch is due even if nothing new arrives.
+        TimeSpan wait = pending.Records > 0 ? _batchTimeout - (_time.GetUtcNow() - pending.Since) : TimeSpan.FromSeconds(30);
+        if (wait <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        timeout.CancelAfter(wait);
+        try
+        {
+            await _spool.WaitForDataAsync(position, timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>What the table buffers hold that the checkpoint has not passed yet.</summary>
+    private sealed class PendingFlush
+    {
+        public int Records { get; set; }
+
+        public int RejectedOnly { get; set; }
+
+        public DateTimeOffset Since { get; set; }
+
+        public SpoolPosition Position { get; set; }
+
+        public void Reset()
+        {
+            Records = 0;
+            RejectedOnly = 0;
+        }
+    }
+}

@@ -1,0 +1,135 @@
+using System.Net;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Sluice.Receiver.Auth;
+using Sluice.Receiver.ClickHouse;
+using Sluice.Receiver.Configuration;
+using Sluice.Receiver.Export;
+using Sluice.Receiver.Grpc;
+using Sluice.Receiver.Health;
+using Sluice.Receiver.Http;
+using Sluice.Receiver.Ingest;
+using Sluice.Receiver.Spool;
+using Sluice.Receiver.Telemetry;
+
+namespace Sluice.Receiver.Hosting;
+
+/// <summary>Builds the receiver's web host from its configuration: Kestrel endpoints, services, routes.</summary>
+internal static class ReceiverHost
+{
+    public static WebApplication Build(ReceiverConfig config, string[] args)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = Directory.GetCurrentDirectory() });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddJsonConsole(o => o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ");
+        builder.Logging.SetMinimumLevel(ParseLevel(config.Service.LogLevel));
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Grpc", LogLevel.Warning);
+
+        var endpoints = Endpoints.From(config);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+
+            // A backstop only: the OTLP handlers enforce their caps while reading and answer with
+            // messages that name them; Kestrel's own 413 would name nothing.
+            kestrel.Limits.MaxRequestBodySize = Math.Max(config.Otlp.MaxRequestBodyBytes, config.Otlp.MaxDecompressedBytes) * 2;
+            if (endpoints.Grpc is { } grpc)
+            {
+                kestrel.Listen(grpc, o => o.Protocols = HttpProtocols.Http2);
+            }
+
+            if (endpoints.Http is { } http)
+            {
+                kestrel.Listen(http, o => o.Protocols = HttpProtocols.Http1AndHttp2);
+            }
+
+            if (endpoints.Health.Port != endpoints.Http?.Port)
+            {
+                kestrel.Listen(endpoints.Health, o => o.Protocols = HttpProtocols.Http1);
+            }
+        });
+
+        var services = builder.Services;
+        services.AddSingleton(config);
+        services.AddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.AddSingleton<ReceiverMetrics>();
+        services.AddSingleton(sp => new ApiKeyAuthenticator(config.Auth.Keys));
+        services.AddSingleton(sp => FileSpool.Open(
+            config.Spool.Directory,
+            config.Spool.MaxSizeBytes,
+            config.Spool.SegmentSizeBytes,
+            config.Spool.PushbackPercent,
+            config.Spool.Fsync,
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger("Sluice.Receiver.Spool")));
+        services.AddSingleton<IngestPipeline>();
+        services.AddSingleton<ReceiverState>();
+        services.AddSingleton(sp => new ClickHouseClient(config.ClickHouse));
+        services.AddHostedService<ClickHouseExporter>();
+        services.AddHostedService<RetentionService>();
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        services.AddRouting();
+        services.AddGrpc(o =>
+        {
+            // The decompressed message cap; the handler then counts items and checks each one.
+            o.MaxReceiveMessageSize = (int)Math.Min(int.MaxValue, config.Otlp.MaxDecompressedBytes);
+            o.EnableDetailedErrors = false;
+        });
+        services.AddSingleton<global::Grpc.AspNetCore.Server.Model.IServiceMethodProvider<OtlpGrpcService>, OtlpGrpcMethodProvider>();
+        services.AddSingleton<OtlpGrpcService>();
+
+        var app = builder.Build();
+        var metrics = app.Services.GetRequiredService<ReceiverMetrics>();
+        var spool = app.Services.GetRequiredService<FileSpool>();
+        metrics.SpoolBytes = () => spool.SizeBytes;
+        metrics.RegisterSpoolGauges();
+
+        if (endpoints.Http is { } httpEndpoint)
+        {
+            app.MapOtlpHttp(httpEndpoint.Port);
+        }
+
+        if (endpoints.Grpc is { } grpcEndpoint)
+        {
+            app.MapGrpcService<OtlpGrpcService>().RequireHost($"*:{grpcEndpoint.Port}");
+        }
+
+        app.MapHealth(endpoints.Health.Port);
+
+        // Stop taking requests before the servers drain, then close the spool after they did.
+        var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
+        lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<IngestPipeline>().Stopping = true);
+        return app;
+    }
+
+    private static LogLevel ParseLevel(string level) => level.ToUpperInvariant() switch
+    {
+        "DEBUG" => LogLevel.Debug,
+        "WARN" or "WARNING" => LogLevel.Warning,
+        "ERROR" => LogLevel.Error,
+        _ => LogLevel.Information,
+    };
+
+    /// <summary>The configured listen addresses, parsed.</summary>
+    private sealed record Endpoints(IPEndPoint? Grpc, IPEndPoint? Http, IPEndPoint Health)
+    {
+        public static Endpoints From(ReceiverConfig config) => new(
+            config.Otlp.GrpcEndpoint is { } g ? Parse(g) : null,
+            config.Otlp.HttpEndpoint is { } h ? Parse(h) : null,
+            Parse(config.HealthCheck.Endpoint));
+
+        private static IPEndPoint Parse(string endpoint)
+        {
+            int colon = endpoint.LastIndexOf(':');
+            string host = endpoint[..colon].Trim('[', ']');
+            int port = int.Parse(endpoint.AsSpan(colon + 1), System.Globalization.CultureInfo.InvariantCulture);
+            IPAddress address = host switch
+            {
+                "" or "0.0.0.0" => IPAddress.Any,
+                "localhost" => IPAddress.Loopback,
+                _ => IPAddress.Parse(host),
+            };
+            return new IPEndPoint(address, port);
+        }
+    }
+}

@@ -1,0 +1,167 @@
+using System.Collections.Concurrent;
+using Sluice.Receiver.Auth;
+using Sluice.Receiver.Configuration;
+using Sluice.Receiver.Otlp;
+using Sluice.Receiver.Spool;
+using Sluice.Receiver.Telemetry;
+using Sluice.Transforms.Model;
+
+namespace Sluice.Receiver.Ingest;
+
+/// <summary>
+/// What every export request goes through after its transport has read it, whichever transport:
+/// admission (pipeline, API key, concurrency cap), a full decode that checks the request and counts
+/// the items it will keep, and the spool append that makes it durable. The request is acknowledged
+/// only when this returns success, i.e. after the spool's fsync.
+/// </summary>
+internal sealed class IngestPipeline
+{
+    private static readonly TimeSpan ThrottleRetryAfter = TimeSpan.FromSeconds(1);
+
+    private readonly FileSpool _spool;
+    private readonly ApiKeyAuthenticator _auth;
+    private readonly ReceiverMetrics _metrics;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly IReadOnlySet<string> _pipelines;
+    private readonly ConcurrentBag<TelemetryBatch> _batches = [];
+
+    public IngestPipeline(ReceiverConfig config, FileSpool spool, ApiKeyAuthenticator auth, ReceiverMetrics metrics, TimeProvider time, ILogger<IngestPipeline> logger)
+    {
+        _spool = spool;
+        _auth = auth;
+        _metrics = metrics;
+        _time = time;
+        _logger = logger;
+        _pipelines = config.Service.Pipelines;
+        Gate = new RequestGate(config.Otlp.MaxConcurrentRequests);
+        Limits = DecodeLimitsFrom(config.Otlp);
+        MaxRequestBodyBytes = config.Otlp.MaxRequestBodyBytes;
+        MaxDecompressedBytes = config.Otlp.MaxDecompressedBytes;
+    }
+
+    public RequestGate Gate { get; }
+
+    public DecodeLimits Limits { get; }
+
+    public long MaxRequestBodyBytes { get; }
+
+    public long MaxDecompressedBytes { get; }
+
+    /// <summary>Set while the receiver shuts down: new requests get 503 so clients go to another receiver or retry.</summary>
+    public bool Stopping { get; set; }
+
+    public static DecodeLimits DecodeLimitsFrom(OtlpReceiverConfig otlp) => new()
+    {
+        MaxItems = otlp.MaxItemsPerRequest,
+        MaxAttributeValueBytes = otlp.MaxAttributeValueBytes,
+        MaxNestingDepth = otlp.MaxNestingDepth,
+        MaxFutureSkew = otlp.MaxFutureSkew,
+    };
+
+    /// <summary>
+    /// Decides whether a request may go on before its body is read: returns null and the product when
+    /// it may (the caller must then call <see cref="RequestGate.Exit"/>), or the outcome to answer with.
+    /// </summary>
+    public IngestOutcome? Admit(Signal signal, string? authorization, out string product)
+    {
+        product = string.Empty;
+        if (!_pipelines.Contains(ReceiverMetrics.SignalName(signal)))
+        {
+            return IngestOutcome.NotFound($"this receiver has no '{ReceiverMetrics.SignalName(signal)}' pipeline (service.pipelines); it accepts: {string.Join(", ", _pipelines)}");
+        }
+
+        string? found = _auth.Authenticate(authorization, out string? failure);
+        if (found is null)
+        {
+            return IngestOutcome.Unauthenticated(failure!);
+        }
+
+        if (Stopping)
+        {
+            return IngestOutcome.Unavailable("the receiver is shutting down; retry, or send to another receiver", ThrottleRetryAfter);
+        }
+
+        if (!Gate.TryEnter())
+        {
+            return IngestOutcome.Throttled(
+                $"more than {Gate.InFlight - 1} requests in flight (receivers.otlp.limits.max_concurrent_requests); retry after {ThrottleRetryAfter.TotalSeconds:0} s",
+                ThrottleRetryAfter);
+        }
+
+        product = found;
+        return null;
+    }
+
+    /// <summary>Decodes, checks and spools one request whose body is <paramref name="payload"/> (after gzip).</summary>
+    public async Task<IngestOutcome> IngestAsync(Signal signal, PayloadEncoding encoding, ReadOnlyMemory<byte> payload, string product, ulong clientSentUnixNano)
+    {
+        ulong received = UnixNanos(_time.GetUtcNow());
+        DecodeResult result;
+        var batch = RentBatch();
+        try
+        {
+            batch.Product = product;
+            batch.ReceivedUnixNano = received;
+            result = OtlpDecoder.Decode(signal, encoding, payload.Span, batch, Limits);
+        }
+        catch (OtlpFormatException ex)
+        {
+            return IngestOutcome.Invalid(ex.Message);
+        }
+        catch (OtlpLimitException ex)
+        {
+            return IngestOutcome.TooLarge(ex.Message);
+        }
+        finally
+        {
+            ReturnBatch(batch);
+        }
+
+        if (result.Rejected > 0)
+        {
+            _metrics.Refused(signal, "invalid_item", result.Rejected);
+        }
+
+        if (result.Accepted == 0)
+        {
+            return IngestOutcome.Ok(0, result.Rejected, result.RejectionMessage);
+        }
+
+        try
+        {
+            await _spool.AppendAsync(new SpoolRecord(signal, encoding, product, received, clientSentUnixNano, payload)).ConfigureAwait(false);
+        }
+        catch (SpoolFullException ex)
+        {
+            _metrics.Refused(signal, "spool_full", result.Accepted);
+            return IngestOutcome.Unavailable(ex.Message, ex.RetryAfter);
+        }
+        catch (IOException ex)
+        {
+            _metrics.Refused(signal, "spool_error", result.Accepted);
+            return IngestOutcome.Unavailable(ex.Message, TimeSpan.FromSeconds(5));
+        }
+        catch (ObjectDisposedException)
+        {
+            _metrics.Refused(signal, "shutting_down", result.Accepted);
+            return IngestOutcome.Unavailable("the receiver is shutting down; retry, or send to another receiver", ThrottleRetryAfter);
+        }
+
+        _metrics.Accepted(signal, result.Accepted);
+        return IngestOutcome.Ok(result.Accepted, result.Rejected, result.RejectionMessage);
+    }
+
+    internal static ulong UnixNanos(DateTimeOffset time) => (ulong)(time.ToUnixTimeMilliseconds() * 1_000_000) + (ulong)(time.Ticks % TimeSpan.TicksPerMillisecond * 100);
+
+    private TelemetryBatch RentBatch() => _batches.TryTake(out var batch) ? batch : new TelemetryBatch();
+
+    private void ReturnBatch(TelemetryBatch batch)
+    {
+        batch.Clear();
+        if (_batches.Count < Environment.ProcessorCount * 4)
+        {
+            _batches.Add(batch);
+        }
+    }
+}

@@ -1,0 +1,73 @@
+using System.Buffers;
+
+namespace Sluice.Receiver.Ingest;
+
+/// <summary>A growable byte buffer rented from the shared pool: one request body, returned when the request ends.</summary>
+internal sealed class PooledBuffer : IDisposable
+{
+    private byte[] _array;
+
+    public PooledBuffer(int initialCapacity)
+    {
+        _array = ArrayPool<byte>.Shared.Rent(Math.Max(initialCapacity, 256));
+    }
+
+    public int Length { get; private set; }
+
+    public ReadOnlyMemory<byte> Memory => _array.AsMemory(0, Length);
+
+    /// <summary>Free space at the end, at least <paramref name="sizeHint"/> bytes, growing the buffer when needed.</summary>
+    public Memory<byte> GetFreeMemory(int sizeHint)
+    {
+        if (_array.Length - Length < sizeHint)
+        {
+            byte[] larger = ArrayPool<byte>.Shared.Rent(Math.Max(_array.Length * 2, Length + sizeHint));
+            _array.AsSpan(0, Length).CopyTo(larger);
+            ArrayPool<byte>.Shared.Return(_array);
+            _array = larger;
+        }
+
+        return _array.AsMemory(Length);
+    }
+
+    public void Advance(int count) => Length += count;
+
+    /// <summary>
+    /// Reads <paramref name="source"/> to its end, or until more than <paramref name="limit"/> bytes
+    /// arrived: returns false then, having read <paramref name="limit"/> + 1 bytes at most.
+    /// </summary>
+    public async Task<bool> ReadFromAsync(Stream source, long limit, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            long room = limit + 1 - Length;
+            var free = GetFreeMemory((int)Math.Min(room, 64 * 1024));
+            if (free.Length > room)
+            {
+                free = free[..(int)room];
+            }
+
+            int read = await source.ReadAsync(free, cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                return true;
+            }
+
+            Advance(read);
+            if (Length > limit)
+            {
+                return false;
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_array.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(_array);
+            _array = [];
+            Length = 0;
+        }
+    }
+}
