@@ -102,8 +102,10 @@ internal static partial class ConfigLoader
         var receivers = top.Map("receivers", ReceiverKeys);
         var authenticators = new List<(YamlNode Node, string Path)>();
         var otlp = ReadOtlp(reader, receivers, authenticators);
-        var processors = ReadProcessors(reader, top);
-        var exporters = ReadExporters(reader, top);
+        // Components whose definition is already reported; pipelines naming them add no second error.
+        var reported = new HashSet<string>(StringComparer.Ordinal);
+        var processors = ReadProcessors(reader, top, reported);
+        var exporters = ReadExporters(reader, top, reported);
         var clickHouse = exporters.Values.Select(e => e.ClickHouse).FirstOrDefault(c => c is not null) ?? new ClickHouseExporterConfig();
 
         var service = top.Map("service", ServiceKeys);
@@ -113,7 +115,7 @@ internal static partial class ConfigLoader
         }
 
         var enabledExtensions = ReadServiceExtensions(reader, service, extensions);
-        var (signals, pipelineProcessors, usedProcessors) = ReadPipelines(reader, service, receivers, processors, exporters);
+        var (signals, pipelineProcessors, usedProcessors) = ReadPipelines(reader, service, receivers, processors, exporters, reported);
         string logLevel = service.Map("telemetry", TelemetryKeys).Map("logs", TelemetryLogKeys).Choice("level", new ServiceConfig().LogLevel, LogLevels);
 
         CheckAuthenticators(reader, extensions, enabledExtensions, authenticators, receivers);
@@ -232,7 +234,7 @@ internal static partial class ConfigLoader
 
     private sealed record ProcessorDefinition(ProcessorConfig Config, BatchProcessorConfig? Batch);
 
-    private static Dictionary<string, ProcessorDefinition> ReadProcessors(ConfigReader reader, Fields top)
+    private static Dictionary<string, ProcessorDefinition> ReadProcessors(ConfigReader reader, Fields top, HashSet<string> reported)
     {
         var definitions = new Dictionary<string, ProcessorDefinition>(StringComparer.Ordinal);
         var processors = top.Map("processors", allowed: null);
@@ -243,6 +245,7 @@ internal static partial class ConfigLoader
             string? type = ComponentType(reader, keyNode, path, id);
             if (type is null)
             {
+                reported.Add(path);
                 continue;
             }
 
@@ -251,6 +254,7 @@ internal static partial class ConfigLoader
                 string? suggestion = ConfigReader.Suggest(type, KnownComponents.ProcessorTypes);
                 string hint = suggestion is null ? string.Empty : $" did you mean '{suggestion}'?";
                 reader.Error(keyNode, path, $"unknown processor type '{type}';{hint} Allowed: {string.Join(", ", KnownComponents.ProcessorTypes.Order(StringComparer.Ordinal))}");
+                reported.Add(path);
                 continue;
             }
 
@@ -289,7 +293,7 @@ internal static partial class ConfigLoader
 
     private sealed record ExporterDefinition(YamlNode Node, string Type, ClickHouseExporterConfig? ClickHouse);
 
-    private static Dictionary<string, ExporterDefinition> ReadExporters(ConfigReader reader, Fields top)
+    private static Dictionary<string, ExporterDefinition> ReadExporters(ConfigReader reader, Fields top, HashSet<string> reported)
     {
         var definitions = new Dictionary<string, ExporterDefinition>(StringComparer.Ordinal);
         var exporters = top.Map("exporters", allowed: null);
@@ -300,18 +304,21 @@ internal static partial class ConfigLoader
             string? type = ComponentType(reader, keyNode, path, id);
             if (type is null)
             {
+                reported.Add(path);
                 continue;
             }
 
             if (type != KnownComponents.ClickHouseExporter)
             {
                 reader.Error(keyNode, path, $"unknown exporter type '{type}'; Sluice writes only to ClickHouse. Allowed: {KnownComponents.ClickHouseExporter}");
+                reported.Add(path);
                 continue;
             }
 
             if (definitions.Count > 0)
             {
                 reader.Error(keyNode, path, $"only one clickhouse exporter is supported; '{definitions.Keys.First()}' is already defined");
+                reported.Add(path);
                 continue;
             }
 
@@ -398,7 +405,12 @@ internal static partial class ConfigLoader
     }
 
     private static (HashSet<string> Signals, Dictionary<string, IReadOnlyList<string>> Processors, List<ProcessorConfig> Used) ReadPipelines(
-        ConfigReader reader, Fields service, Fields receivers, Dictionary<string, ProcessorDefinition> processors, Dictionary<string, ExporterDefinition> exporters)
+        ConfigReader reader,
+        Fields service,
+        Fields receivers,
+        Dictionary<string, ProcessorDefinition> processors,
+        Dictionary<string, ExporterDefinition> exporters,
+        HashSet<string> reported)
     {
         var signals = new HashSet<string>(StringComparer.Ordinal);
         var perPipeline = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
@@ -436,6 +448,11 @@ internal static partial class ConfigLoader
             var names = new List<string>();
             foreach (var (name, node) in reader.Names(pipeline.Value("processors"), pipeline.Child("processors")))
             {
+                if (reported.Contains("processors." + name))
+                {
+                    continue;
+                }
+
                 if (!processors.TryGetValue(name, out var definition))
                 {
                     reader.Error(node, pipeline.Child("processors"), Undefined("processor", name, processors.Keys, "processors"));
@@ -465,6 +482,11 @@ internal static partial class ConfigLoader
 
             foreach (var (name, node) in pipelineExporters)
             {
+                if (reported.Contains("exporters." + name))
+                {
+                    continue;
+                }
+
                 if (!exporters.TryGetValue(name, out var exporter))
                 {
                     string type = name.Split('/')[0];

@@ -469,6 +469,28 @@ public sealed class ConfigLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Parse_PipelineNamesProcessorOfUnknownType_ReportedOnlyAtItsDefinition()
+    {
+        string yaml = Replace(Minimal, "  batch:\n", "  batch:\n  sluice_privasy:\n");
+        yaml = Replace(yaml, "processors: [batch]", "processors: [sluice_privasy, batch]");
+
+        string error = Assert.Single(Errors(yaml));
+
+        Assert.StartsWith($"receiver.yaml:{LineOf(yaml, "sluice_privasy:")}: processors.sluice_privasy: unknown processor type 'sluice_privasy'; did you mean 'sluice_privacy'?", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_DuplicateKey_ReportedWithLine()
+    {
+        string yaml = Replace(Minimal, "    endpoint: http://127.0.0.1:8123\n", "    endpoint: http://127.0.0.1:8123\n    endpoint: http://127.0.0.1:8124\n");
+
+        string error = Assert.Single(Errors(yaml));
+
+        Assert.StartsWith($"receiver.yaml:{LineOf(yaml, "8124")}: ", error, StringComparison.Ordinal);
+        Assert.Contains("endpoint", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Parse_NoApiKeys_Reported()
     {
         string yaml = Replace(Minimal, "    keys:\n      - key: secret-1\n        product: demo\n", "    keys: []\n");
