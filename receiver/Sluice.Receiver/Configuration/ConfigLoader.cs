@@ -490,9 +490,9 @@ internal static partial class ConfigLoader
                 if (!exporters.TryGetValue(name, out var exporter))
                 {
                     string type = name.Split('/')[0];
-                    string message = type == KnownComponents.ClickHouseExporter || exporters.Count > 0
+                    string message = type == KnownComponents.ClickHouseExporter
                         ? Undefined("exporter", name, exporters.Keys, "exporters")
-                        : $"'{name}' is not a clickhouse exporter; Sluice pipelines export only to ClickHouse (define exporters.{KnownComponents.ClickHouseExporter})";
+                        : $"'{name}' is not a clickhouse exporter; Sluice pipelines export only to ClickHouse. Defined: {(exporters.Count == 0 ? "none" : string.Join(", ", exporters.Keys))}";
                     reader.Error(node, pipeline.Child("exporters"), message);
                 }
                 else if (exporter.Type != KnownComponents.ClickHouseExporter)

@@ -156,6 +156,7 @@ public sealed class ConfigLoaderTests : IDisposable
     {
         string keysFile = Path.Combine(_dir, "keys.yaml");
         File.WriteAllText(keysFile, "keys:\n  - key: from-file\n    product: ${env:FILE_PRODUCT}\n");
+        string relativeKeysFile = Path.GetRelativePath(Directory.GetCurrentDirectory(), keysFile);
         string yaml = $$"""
             receivers:
               otlp:
@@ -209,7 +210,7 @@ public sealed class ConfigLoaderTests : IDisposable
                   - key: inline-1
                     product: shop
                   - {key: inline-2, product: game}
-                keys_file: {{keysFile}}
+                keys_file: {{relativeKeysFile}}
               health_check:
                 endpoint: 0.0.0.0:13134
               file_storage:
@@ -442,7 +443,19 @@ public sealed class ConfigLoaderTests : IDisposable
 
         string error = Assert.Single(Errors(yaml));
 
-        Assert.StartsWith($"receiver.yaml:{LineOf(yaml, "[otlphttp]")}: service.pipelines.logs.exporters: exporter 'otlphttp' is not defined", error, StringComparison.Ordinal);
+        Assert.Equal(
+            $"receiver.yaml:{LineOf(yaml, "[otlphttp]")}: service.pipelines.logs.exporters: 'otlphttp' is not a clickhouse exporter; Sluice pipelines export only to ClickHouse. Defined: clickhouse",
+            error);
+    }
+
+    [Fact]
+    public void Parse_PipelineNamesUndefinedClickHouseExporter_Reported()
+    {
+        string yaml = Replace(Minimal, "exporters: [clickhouse]", "exporters: [clickhouse/other]");
+
+        Assert.Equal(
+            $"receiver.yaml:{LineOf(yaml, "[clickhouse/other]")}: service.pipelines.logs.exporters: exporter 'clickhouse/other' is not defined under exporters; Defined: clickhouse",
+            Assert.Single(Errors(yaml)));
     }
 
     [Fact]
