@@ -16,7 +16,11 @@ internal sealed record ReceiverConfig
     public RulesConfig Rules { get; init; } = new();
     public ServiceConfig Service { get; init; } = new();
 
-    /// <summary>The processors of the pipelines, in order, by their config name (e.g. <c>batch</c>, <c>attributes/scrub</c>), with their raw settings for the transforms' factories.</summary>
+    /// <summary>
+    /// The processors the pipelines use, each once, in order of first use (logs, traces, metrics pipelines), by their config
+    /// name (e.g. <c>batch</c>, <c>attributes/scrub</c>), with their raw settings for the transforms' factories.
+    /// Each pipeline's own order is in <see cref="ServiceConfig.PipelineProcessors"/>.
+    /// </summary>
     public IReadOnlyList<ProcessorConfig> Processors { get; init; } = [];
 }
 
@@ -78,6 +82,9 @@ internal sealed record ClickHouseExporterConfig
 
     /// <summary><c>timeout</c>: per insert.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary><c>retry_on_failure.enabled</c>: retry a failed insert (the spool keeps the data meanwhile); off, a failed insert stops the writer until restart.</summary>
+    public bool RetryEnabled { get; init; } = true;
 
     /// <summary><c>retry_on_failure.initial_interval</c>.</summary>
     public TimeSpan RetryInitialInterval { get; init; } = TimeSpan.FromSeconds(1);
@@ -145,6 +152,9 @@ internal sealed record ServiceConfig
 
     /// <summary>The signals with a pipeline in <c>service.pipelines</c>; items of other signals get 404.</summary>
     public IReadOnlySet<string> Pipelines { get; init; } = new HashSet<string>(StringComparer.Ordinal) { "logs", "traces", "metrics" };
+
+    /// <summary>Each pipeline's processor names (keys of <see cref="ReceiverConfig.Processors"/>' <c>Name</c>), in pipeline order.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> PipelineProcessors { get; init; } = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
 }
 
 /// <summary>One entry of <c>processors</c> that a pipeline uses, in pipeline order.</summary>
