@@ -1,0 +1,7 @@
+namespace Sluice.Transforms.Schema;
+
+/// <summary>One versioned schema change: its statements, ready to run against one database.</summary>
+/// <param name="Version">The number the file name starts with; migrations apply in this order.</param>
+/// <param name="Name">The rest of the file name, e.g. <c>initial</c>.</param>
+/// <param name="Statements">The SQL statements, with the database name filled in.</param>
+internal sealed record SchemaMigration(int Version, string Name, IReadOnlyList<string> Statements);
