@@ -27,8 +27,8 @@ public sealed class ClickHouseServer : IAsyncLifetime, IDisposable
     public ClickHouseServer()
     {
         HttpPort = FreePort.Get();
-        TcpPort = FreePort.Get();
-        InterserverPort = FreePort.Get();
+        TcpPort = FreePort.GetOtherThan(HttpPort);
+        InterserverPort = FreePort.GetOtherThan(HttpPort, TcpPort);
         Url = "http://127.0.0.1:" + HttpPort.ToString(CultureInfo.InvariantCulture);
         WriteConfig();
     }

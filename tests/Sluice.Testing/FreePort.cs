@@ -15,4 +15,17 @@ public static class FreePort
         listener.Stop();
         return port;
     }
+
+    /// <summary>A free port that is none of <paramref name="taken"/> (ports got one after another may repeat once released).</summary>
+    public static int GetOtherThan(params int[] taken)
+    {
+        while (true)
+        {
+            int port = Get();
+            if (Array.IndexOf(taken, port) < 0)
+            {
+                return port;
+            }
+        }
+    }
 }
