@@ -5,6 +5,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "Applied ClickHouse migration {Version} ({Name}) to {Database}")]
     public static partial void MigrationApplied(ILogger logger, int version, string name, string database);
 
+    [LoggerMessage(EventId = 204, Level = LogLevel.Information, Message = "Skipped ClickHouse migration {Version} ({Name}) on {Database}: the server lacks {Feature}; it applies after an upgrade")]
+    public static partial void MigrationSkipped(ILogger logger, int version, string name, string database, string feature);
+
     [LoggerMessage(EventId = 201, Level = LogLevel.Information, Message = "ClickHouse schema of {Database} is up to date at version {Version}")]
     public static partial void SchemaUpToDate(ILogger logger, string database, int version);
 

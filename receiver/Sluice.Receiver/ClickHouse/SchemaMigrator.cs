@@ -7,16 +7,32 @@ namespace Sluice.Receiver.ClickHouse;
 /// Brings the database up to the newest schema: creates it, then applies the embedded
 /// migrations it has not recorded in <c>schema_migrations</c>, in version order. Every
 /// statement is written to be safe to re-run (<c>IF NOT EXISTS</c>), so a migration cut off
-/// half way, or two receivers migrating at once, end in the same schema.
+/// half way, or two receivers migrating at once, end in the same schema. A migration that
+/// requires a feature the server lacks is skipped and not recorded, so it must only add extras
+/// (e.g. Map aliases) that later migrations and the writer do not depend on.
 /// </summary>
 internal static class SchemaMigrator
 {
     public const string MigrationsTable = "schema_migrations";
 
+    // A feature a migration may require (-- requires: name), and a query that fails on servers without it.
+    private static readonly Dictionary<string, string> FeatureProbes = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["map"] = "SELECT mapFromArrays(['k'], ['v'])",
+    };
+
     /// <summary>Applies the missing migrations; returns how many were applied (0 when up to date).</summary>
-    public static async Task<int> MigrateAsync(ClickHouseClient client, ILogger logger, CancellationToken ct)
+    public static Task<int> MigrateAsync(ClickHouseClient client, ILogger logger, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(client);
+        return MigrateAsync(client, SchemaMigrations.Load(client.Database), logger, ct);
+    }
+
+    /// <summary>Applies the missing ones of <paramref name="migrations"/> (in order); tests pass their own.</summary>
+    internal static async Task<int> MigrateAsync(ClickHouseClient client, IReadOnlyList<SchemaMigration> migrations, ILogger logger, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(migrations);
         ArgumentNullException.ThrowIfNull(logger);
         string db = client.Database;
         await client.ExecuteAsync($"CREATE DATABASE IF NOT EXISTS {db}", ct);
@@ -28,11 +44,20 @@ internal static class SchemaMigrator
         var applied = await AppliedVersionsAsync(client, ct);
         int count = 0;
         int newest = 0;
-        foreach (var migration in SchemaMigrations.Load(db))
+        var features = new Dictionary<string, bool>(StringComparer.OrdinalIgnoreCase);
+        foreach (var migration in migrations)
         {
-            newest = migration.Version;
             if (applied.Contains(migration.Version))
             {
+                newest = migration.Version;
+                continue;
+            }
+
+            string? missing = await MissingFeatureAsync(client, migration, features, ct);
+            if (missing is not null)
+            {
+                // Not recorded: the same migration applies on the first start after a server upgrade.
+                Log.MigrationSkipped(logger, migration.Version, migration.Name, db, missing);
                 continue;
             }
 
@@ -48,6 +73,7 @@ internal static class SchemaMigrator
                     $"INSERT INTO {db}.{MigrationsTable} (Version, Name, AppliedAt) VALUES ({migration.Version}, '{migration.Name.Replace("'", "\\'", StringComparison.Ordinal)}', now())"),
                 ct);
             Log.MigrationApplied(logger, migration.Version, migration.Name, db);
+            newest = migration.Version;
             count++;
         }
 
@@ -57,6 +83,39 @@ internal static class SchemaMigrator
         }
 
         return count;
+    }
+
+    private static async Task<string?> MissingFeatureAsync(ClickHouseClient client, SchemaMigration migration, Dictionary<string, bool> known, CancellationToken ct)
+    {
+        foreach (string feature in migration.Requires)
+        {
+            if (!known.TryGetValue(feature, out bool present))
+            {
+                if (!FeatureProbes.TryGetValue(feature, out string? probe))
+                {
+                    throw new InvalidOperationException($"Migration {migration.Version} ({migration.Name}) requires unknown feature '{feature}'; known: {string.Join(", ", FeatureProbes.Keys)}.");
+                }
+
+                try
+                {
+                    await client.QueryAsync(probe, ct);
+                    present = true;
+                }
+                catch (ClickHouseException ex) when (!ex.IsTransient)
+                {
+                    present = false;
+                }
+
+                known[feature] = present;
+            }
+
+            if (!present)
+            {
+                return feature;
+            }
+        }
+
+        return null;
     }
 
     private static async Task<HashSet<int>> AppliedVersionsAsync(ClickHouseClient client, CancellationToken ct)

@@ -63,5 +63,54 @@ public sealed class SchemaMigratorTests(ClickHouseServer server)
         Assert.Equal(Tables, Lines(await server.QueryAsync($"SHOW TABLES FROM {db}")));
     }
 
+    [Fact]
+    public async Task MigrateAsync_MigrationRequiringMapOn1816_SkippedUnrecordedOthersApplied()
+    {
+        string db = await server.CreateDatabaseAsync("requires");
+        IReadOnlyList<SchemaMigration> migrations =
+        [
+            SchemaMigrations.Parse("0001_plain", "CREATE TABLE {database}.plain (x UInt8) ENGINE = MergeTree ORDER BY x", db),
+            SchemaMigrations.Parse("0002_map", "-- requires: map\nCREATE TABLE {database}.with_map (m Map(String, String)) ENGINE = Memory\n;\n", db),
+            SchemaMigrations.Parse("0003_after", "CREATE TABLE {database}.after (x UInt8) ENGINE = MergeTree ORDER BY x", db),
+        ];
+        Assert.Equal(["map"], migrations[1].Requires);
+        using var client = new ClickHouseClient(TestBatches.Config(server, db));
+        bool hasMap = await HasMapAsync();
+
+        int applied = await SchemaMigrator.MigrateAsync(client, migrations, NullLogger.Instance, CancellationToken.None);
+        int again = await SchemaMigrator.MigrateAsync(client, migrations, NullLogger.Instance, CancellationToken.None);
+
+        // The test servers here are 18.16 (no Map); on a newer server all three apply.
+        Assert.Equal(hasMap ? 3 : 2, applied);
+        Assert.Equal(0, again);
+        Assert.Equal(hasMap ? ["1", "2", "3"] : ["1", "3"], Lines(await server.QueryAsync($"SELECT Version FROM {db}.schema_migrations ORDER BY Version")));
+        Assert.Equal(hasMap ? ["after", "plain", "schema_migrations", "with_map"] : ["after", "plain", "schema_migrations"], Lines(await server.QueryAsync($"SHOW TABLES FROM {db}")));
+    }
+
+    [Fact]
+    public async Task MigrateAsync_UnknownRequiredFeature_Throws()
+    {
+        string db = await server.CreateDatabaseAsync("unknownfeature");
+        using var client = new ClickHouseClient(TestBatches.Config(server, db));
+        IReadOnlyList<SchemaMigration> migrations = [SchemaMigrations.Parse("0001_x", "-- requires: telepathy\nSELECT 1", db)];
+
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => SchemaMigrator.MigrateAsync(client, migrations, NullLogger.Instance, CancellationToken.None));
+
+        Assert.Contains("telepathy", ex.Message, StringComparison.Ordinal);
+    }
+
+    private async Task<bool> HasMapAsync()
+    {
+        try
+        {
+            await server.QueryAsync("SELECT mapFromArrays(['k'], ['v'])");
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
     private static string[] Lines(string tsv) => tsv.Split('\n', StringSplitOptions.RemoveEmptyEntries);
 }

@@ -7,12 +7,15 @@ namespace Sluice.Transforms.Schema;
 /// <summary>
 /// Loads the ClickHouse migrations embedded in this assembly (<c>Schema/Migrations/NNNN_name.sql</c>).
 /// A file holds statements separated by lines that hold only <c>;</c>, and names the target
-/// database as <c>{database}</c>.
+/// database as <c>{database}</c>. A line <c>-- requires: feature</c> marks a migration that only
+/// servers with that feature get (the portable schema runs everywhere; extras such as Map
+/// aliases only where the server has them).
 /// </summary>
 internal static class SchemaMigrations
 {
     private const string ResourcePrefix = "Sluice.Schema.Migrations.";
     private const string DatabasePlaceholder = "{database}";
+    private const string RequiresPrefix = "-- requires:";
 
     /// <summary>Every migration, in version order, with <paramref name="database"/> filled in.</summary>
     /// <exception cref="ArgumentException">The database name is not a plain identifier.</exception>
@@ -74,11 +77,16 @@ internal static class SchemaMigrations
         }
 
         var statements = new List<string>();
+        var requires = new List<string>();
         var current = new StringBuilder();
         foreach (string line in text.Split('\n'))
         {
             string trimmed = line.Trim();
-            if (trimmed == ";")
+            if (trimmed.StartsWith(RequiresPrefix, StringComparison.OrdinalIgnoreCase))
+            {
+                requires.Add(trimmed[RequiresPrefix.Length..].Trim());
+            }
+            else if (trimmed == ";")
             {
                 Flush(current, statements);
             }
@@ -89,7 +97,7 @@ internal static class SchemaMigrations
         }
 
         Flush(current, statements);
-        return new SchemaMigration(version, fileName[(underscore + 1)..], statements);
+        return new SchemaMigration(version, fileName[(underscore + 1)..], statements, requires);
     }
 
     private static void Flush(StringBuilder current, List<string> statements)
