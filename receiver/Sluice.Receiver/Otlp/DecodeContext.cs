@@ -26,7 +26,9 @@ internal sealed class DecodeContext : IDisposable
     private readonly string[] _levelNames;
     private readonly int[] _indexes = new int[4];
     private readonly ulong _latestTime;
-    private readonly XxHash128 _hash = new();
+    private readonly Dictionary<string, string> _shortStrings = new(StringComparer.Ordinal);
+    private byte[] _hashInput = new byte[512];
+    private int _hashLength;
     private readonly ArrayBufferWriter<byte> _jsonBuffer = new(256);
     private readonly Utf8JsonWriter _json;
     private readonly List<string> _reasons = new(MaxReasons);
@@ -246,6 +248,29 @@ internal sealed class DecodeContext : IDisposable
         return Encoding.UTF8.GetString(_jsonBuffer.WrittenSpan);
     }
 
+    /// <summary>
+    /// A string for short UTF-8 that repeats across the items of a request (attribute keys, severity
+    /// text): decoded once per request instead of once per item.
+    /// </summary>
+    public string ShortString(ReadOnlySpan<byte> utf8)
+    {
+        if (utf8.Length > 64 || _shortStrings.Count >= 1024)
+        {
+            return Encoding.UTF8.GetString(utf8);
+        }
+
+        Span<char> chars = stackalloc char[64];
+        int length = Encoding.UTF8.GetChars(utf8, chars);
+        Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> lookup = _shortStrings.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (!lookup.TryGetValue(chars[..length], out string? value))
+        {
+            value = new string(chars[..length]);
+            lookup[chars[..length]] = value;
+        }
+
+        return value;
+    }
+
     public static string FormatDouble(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 
     public static string FormatInt(long value) => value.ToString(CultureInfo.InvariantCulture);
@@ -253,21 +278,21 @@ internal sealed class DecodeContext : IDisposable
     /// <summary>Digest of a resource block: its attributes and schema URL.</summary>
     public UInt128 Digest(ResourceInfo resource)
     {
-        _hash.Reset();
+        _hashLength = 0;
         AppendAttributes(resource.Attributes);
         AppendString(resource.SchemaUrl);
-        return _hash.GetCurrentHashAsUInt128();
+        return HashInput();
     }
 
     /// <summary>Digest of a scope block: name, version, attributes and schema URL.</summary>
     public UInt128 Digest(ScopeInfo scope)
     {
-        _hash.Reset();
+        _hashLength = 0;
         AppendString(scope.Name);
         AppendString(scope.Version);
         AppendAttributes(scope.Attributes);
         AppendString(scope.SchemaUrl);
-        return _hash.GetCurrentHashAsUInt128();
+        return HashInput();
     }
 
     /// <summary>
@@ -310,11 +335,11 @@ internal sealed class DecodeContext : IDisposable
     /// <summary>Span ids depend only on what identifies the span, so any copy of it collapses in storage.</summary>
     public void CompleteSpan(SpanEvent span)
     {
-        _hash.Reset();
+        _hashLength = 0;
         AppendString(Batch.Product);
         AppendString(span.TraceId);
         AppendString(span.SpanId);
-        span.EventId = _hash.GetCurrentHashAsUInt128();
+        span.EventId = HashInput();
     }
 
     public void CompletePoint(MetricPoint point, UInt128 resourceDigest, UInt128 scopeDigest)
@@ -413,27 +438,35 @@ internal sealed class DecodeContext : IDisposable
 
     private void BeginItemHash(UInt128 resourceDigest, UInt128 scopeDigest)
     {
-        _hash.Reset();
+        _hashLength = 0;
         AppendString(Batch.Product);
-        Span<byte> digests = stackalloc byte[32];
-        BinaryPrimitives.WriteUInt128LittleEndian(digests, resourceDigest);
-        BinaryPrimitives.WriteUInt128LittleEndian(digests[16..], scopeDigest);
-        _hash.Append(digests);
+        BinaryPrimitives.WriteUInt128LittleEndian(Reserve(16), resourceDigest);
+        BinaryPrimitives.WriteUInt128LittleEndian(Reserve(16), scopeDigest);
     }
 
     private UInt128 EndItemHash()
     {
         // Ordinal was already advanced by EndItem; the item's own ordinal is one less.
         AppendUInt64((ulong)(Ordinal - 1));
-        return _hash.GetCurrentHashAsUInt128();
+        return HashInput();
     }
 
-    private void AppendUInt64(ulong value)
+    // The hash input is gathered in one buffer and hashed at once: cheaper than many tiny appends.
+    private UInt128 HashInput() => XxHash128.HashToUInt128(_hashInput.AsSpan(0, _hashLength));
+
+    private Span<byte> Reserve(int count)
     {
-        Span<byte> b = stackalloc byte[8];
-        BinaryPrimitives.WriteUInt64LittleEndian(b, value);
-        _hash.Append(b);
+        if (_hashInput.Length - _hashLength < count)
+        {
+            Array.Resize(ref _hashInput, Math.Max(_hashInput.Length * 2, _hashLength + count));
+        }
+
+        Span<byte> span = _hashInput.AsSpan(_hashLength, count);
+        _hashLength += count;
+        return span;
     }
+
+    private void AppendUInt64(ulong value) => BinaryPrimitives.WriteUInt64LittleEndian(Reserve(8), value);
 
     private void AppendDouble(double value) => AppendUInt64(BitConverter.DoubleToUInt64Bits(value));
 
@@ -441,8 +474,10 @@ internal sealed class DecodeContext : IDisposable
     private void AppendString(string value)
     {
         AppendUInt64((ulong)value.Length);
-        _hash.Append(MemoryMarshal.AsBytes(value.AsSpan()));
+        AppendBytes(MemoryMarshal.AsBytes(value.AsSpan()));
     }
+
+    private void AppendBytes(ReadOnlySpan<byte> bytes) => bytes.CopyTo(Reserve(bytes.Length));
 
     private void AppendAttributes(AttributeList attributes)
     {
@@ -459,12 +494,12 @@ internal sealed class DecodeContext : IDisposable
     private void AppendList(List<ulong> values)
     {
         AppendUInt64((ulong)values.Count);
-        _hash.Append(MemoryMarshal.AsBytes(CollectionsMarshal.AsSpan(values)));
+        AppendBytes(MemoryMarshal.AsBytes(CollectionsMarshal.AsSpan(values)));
     }
 
     private void AppendList(List<double> values)
     {
         AppendUInt64((ulong)values.Count);
-        _hash.Append(MemoryMarshal.AsBytes(CollectionsMarshal.AsSpan(values)));
+        AppendBytes(MemoryMarshal.AsBytes(CollectionsMarshal.AsSpan(values)));
     }
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Sluice.Transforms.Model;
 
@@ -247,7 +248,7 @@ internal static class JsonRequestDecoder
             }
             else if (Named(f, "severityText", "severity_text"))
             {
-                log.SeverityText = String(f, context);
+                log.SeverityText = ShortString(f, context);
             }
             else if (Named(f, "body", "body"))
             {
@@ -648,7 +649,7 @@ internal static class JsonRequestDecoder
             {
                 if (Named(f, "key", "key"))
                 {
-                    key = String(f, context);
+                    key = ShortString(f, context);
                 }
                 else if (Named(f, "value", "value"))
                 {
@@ -887,6 +888,21 @@ internal static class JsonRequestDecoder
         JsonValueKind.Null => string.Empty,
         _ => throw context.FormatError($"field '{p.Name}' is {p.Value.ValueKind}, expected a string"),
     };
+
+    // Keys repeat across the items of a request: take them from the raw UTF-8 when unescaped, decoded once per request.
+    private static string ShortString(JsonProperty p, DecodeContext context)
+    {
+        if (p.Value.ValueKind == JsonValueKind.String)
+        {
+            ReadOnlySpan<byte> raw = JsonMarshal.GetRawUtf8Value(p.Value);
+            if (raw.Length >= 2 && !raw.Contains((byte)'\\'))
+            {
+                return context.ShortString(raw[1..^1]);
+            }
+        }
+
+        return String(p, context);
+    }
 
     private static bool Bool(JsonProperty p, DecodeContext context) => p.Value.ValueKind switch
     {

@@ -35,6 +35,11 @@ internal static class OtlpDecoder
             throw new ArgumentOutOfRangeException(nameof(signal), signal, "unknown signal");
         }
 
+        if (encoding is not (PayloadEncoding.Protobuf or PayloadEncoding.Json))
+        {
+            throw new ArgumentOutOfRangeException(nameof(encoding), encoding, "unknown payload encoding");
+        }
+
         int logs = batch.Logs.Count;
         int spans = batch.Spans.Count;
         int metrics = batch.Metrics.Count;
@@ -46,13 +51,9 @@ internal static class OtlpDecoder
                 CheckItemCount(ProtobufRequestDecoder.Count(payload, context), limits);
                 ProtobufRequestDecoder.Decode(payload, context);
             }
-            else if (encoding == PayloadEncoding.Json)
-            {
-                DecodeJson(payload, context);
-            }
             else
             {
-                throw new ArgumentOutOfRangeException(nameof(encoding), encoding, "unknown payload encoding");
+                DecodeJson(payload, context);
             }
         }
         catch (Exception ex) when (ex is OtlpFormatException or OtlpLimitException)
@@ -72,7 +73,7 @@ internal static class OtlpDecoder
 
     private static void DecodeJson(ReadOnlySpan<byte> payload, DecodeContext context)
     {
-        using JsonDocument document = JsonRequestDecoder.Parse(payload, context.Limits, out byte[] rented);
+        JsonDocument document = JsonRequestDecoder.Parse(payload, context.Limits, out byte[] rented);
         try
         {
             CheckItemCount(JsonRequestDecoder.Count(document.RootElement, context), context.Limits);

@@ -225,7 +225,7 @@ internal static class ProtobufRequestDecoder
                     log.SeverityNumber = (byte)severity;
                     break;
                 case 3:
-                    log.SeverityText = item.ReadString();
+                    log.SeverityText = context.ShortString(item.ReadBytes());
                     break;
                 case 5:
                     ProtoReader body = item.ReadMessage();
@@ -712,7 +712,7 @@ internal static class ProtobufRequestDecoder
             switch (kv.Field)
             {
                 case 1:
-                    key = kv.ReadString();
+                    key = context.ShortString(kv.ReadBytes());
                     break;
                 case 2:
                     value = kv.ReadMessage();
