@@ -563,6 +563,24 @@ public class OtlpDecoderTests
         Assert.Throws<OtlpFormatException>(() => Decode(Signal.Logs, PayloadEncoding.Json, Encoding.UTF8.GetBytes(new string('[', 100_000))));
     }
 
+    [Theory]
+    [InlineData("{\"resourceLogs\":null}", 0)]
+    [InlineData("{\"resourceLogs\":[{\"resource\":null,\"scopeLogs\":null}]}", 0)]
+    [InlineData("{\"resourceLogs\":[{\"scopeLogs\":[{\"scope\":null,\"logRecords\":[{\"body\":null,\"attributes\":null,\"traceId\":null,\"timeUnixNano\":null}]}]}]}", 1)]
+    public void Decode_JsonNullFields_TreatedAsDefaults(string json, int accepted)
+    {
+        (TelemetryBatch batch, DecodeResult result) = Decode(Signal.Logs, PayloadEncoding.Json, Encoding.UTF8.GetBytes(json));
+
+        Assert.Equal(new DecodeResult(accepted, 0, null), result);
+        Assert.All(batch.Logs, l => Assert.Equal((Received, string.Empty, string.Empty), (l.TimeUnixNano, l.Body, l.TraceId)));
+    }
+
+    [Fact]
+    public void Decode_ReceiveTimeNotSet_ThrowsArgumentException()
+    {
+        Assert.Throws<ArgumentException>(() => OtlpDecoder.Decode(Signal.Logs, PayloadEncoding.Protobuf, [], new TelemetryBatch { Product = "shop" }, Limits));
+    }
+
     [Fact]
     public void Decode_EmptyRequest_AcceptsNothing()
     {
