@@ -40,7 +40,7 @@ internal static class ReceiverHost
 
             if (endpoints.Http is { } http)
             {
-                kestrel.Listen(http, o => o.Protocols = HttpProtocols.Http1AndHttp2);
+                kestrel.Listen(http, o => o.Protocols = HttpProtocols.Http1);
             }
 
             if (endpoints.Health.Port != endpoints.Http?.Port)
