@@ -27,7 +27,7 @@ public sealed class ThroughputMeasurement(ClickHouseServer clickHouse, ITestOutp
     {
         await using var receiver = await ReceiverProcess.StartAsync(clickHouse);
         string run = Guid.NewGuid().ToString("N");
-        var load = new OtlpLoad(receiver.HttpEndpoint, run, Requests, EventsPerRequest);
+        var load = new OtlpLoad(receiver.HttpEndpoint, run, Requests, EventsPerRequest).Prepare();
         var clock = Stopwatch.StartNew();
         await load.RunAsync(concurrency: 8, TimeSpan.FromMinutes(3));
         double acked = clock.Elapsed.TotalSeconds;
@@ -63,7 +63,7 @@ public sealed class ThroughputMeasurement(ClickHouseServer clickHouse, ITestOutp
 
         double ceiling = ceilingClock.Elapsed.TotalSeconds;
         long rows = Requests * EventsPerRequest;
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"machine: {Environment.ProcessorCount} cores, {Environment.MachineName}"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"machine: {Environment.ProcessorCount} cores, {Environment.MachineName}; receiver build: {new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name}; load generator in the test process on the same cores"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"through the receiver: {rows} events acknowledged in {acked:F2} s ({rows / acked:F0} events/s), landed in ClickHouse after {landed:F2} s ({rows / landed:F0} events/s)"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ClickHouse alone (one RowBinary insert of the same {rows} rows, gzip): {ceiling:F2} s ({rows / ceiling:F0} rows/s); receiver/ceiling = {(rows / landed) / (rows / ceiling):F2}"));
         Assert.Equal(Requests, load.Acked);
