@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Globalization;
 using System.Threading.Channels;
 
 namespace Sluice.Receiver.Spool;
@@ -109,7 +110,7 @@ internal sealed class FileSpool : IAsyncDisposable
         if (SizeBytes + Interlocked.Read(ref _pendingBytes) + size > _pushbackBytes)
         {
             throw new SpoolFullException(
-                $"The receiver's spool holds {SizeBytes / (1024 * 1024)} MiB of its {_maxBytes / (1024 * 1024)} MiB cap (extensions.file_storage.max_size_mib): ClickHouse is behind. Retry later.",
+                string.Create(CultureInfo.InvariantCulture, $"The receiver's spool holds {SizeBytes / 1048576.0:0.0} MiB and is at its push-back mark ({_pushbackBytes / 1048576.0:0.0} of its {_maxBytes / 1048576.0:0.0} MiB cap, extensions.file_storage.max_size_mib / pushback_percent): ClickHouse is behind. Retry later."),
                 TimeSpan.FromSeconds(5));
         }
 

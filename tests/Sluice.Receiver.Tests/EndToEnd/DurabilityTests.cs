@@ -66,6 +66,45 @@ public sealed class DurabilityTests(ClickHouseServer clickHouse, ITestOutputHelp
         await AssertLandedOnceAsync(own, receiver.Database, run + "-b", 30_000);
     }
 
+    [Fact]
+    public async Task SpoolNearItsCap_WhileClickHouseIsUnreachable_Answers503WithRetryAfterAndKeepsWhatItAcked()
+    {
+        await using var receiver = await ReceiverProcess.StartUnreadyAsync($"http://127.0.0.1:{FreePort.Get()}", spoolMaxMib: 1);
+        using var http = ReceiverProcess.NewHttpClient();
+        int acked = 0;
+        HttpResponseMessage? refused = null;
+        for (int i = 0; i < 40 && refused is null; i++)
+        {
+            using var content = new ByteArrayContent(OtlpLoad.Gzip(OtlpLoad.LogsRequest("full", i, 500)));
+            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-protobuf");
+            content.Headers.ContentEncoding.Add("gzip");
+            var response = await http.PostAsync(new Uri(receiver.HttpEndpoint, "v1/logs"), content);
+            if (response.IsSuccessStatusCode)
+            {
+                acked++;
+                response.Dispose();
+            }
+            else
+            {
+                refused = response;
+            }
+        }
+
+        Assert.NotNull(refused);
+        using (refused)
+        {
+            string body = await refused.Content.ReadAsStringAsync();
+            output.WriteLine($"{acked} requests acknowledged, then {(int)refused.StatusCode}: {body}");
+            Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+            Assert.NotNull(refused.Headers.RetryAfter);
+            Assert.Contains("max_size_mib", body, StringComparison.Ordinal);
+        }
+
+        Assert.True(acked >= 3, $"only {acked} requests fit before the push-back");
+        long spooled = Directory.EnumerateFiles(Path.Combine(receiver.Folder, "spool"), "*.spool").Sum(f => new FileInfo(f).Length);
+        Assert.True(spooled > acked * 10_000L, $"the spool holds {spooled} bytes for {acked} acknowledged requests");
+    }
+
     private Task AssertLandedOnceAsync(string database, string run, long expected) => AssertLandedOnceAsync(clickHouse, database, run, expected);
 
     private async Task AssertLandedOnceAsync(ClickHouseServer server, string database, string run, long expected)

@@ -19,7 +19,7 @@ public sealed class ReceiverProcess : IAsyncDisposable
     private readonly Lock _outputLock = new();
     private Process? _process;
 
-    private ReceiverProcess(string folder, string clickHouseUrl, string database, string extraYaml)
+    private ReceiverProcess(string folder, string clickHouseUrl, string database, string extraYaml, int spoolMaxMib)
     {
         Folder = folder;
         Database = database;
@@ -57,6 +57,8 @@ public sealed class ReceiverProcess : IAsyncDisposable
                 endpoint: 127.0.0.1:{HealthPort}
               file_storage:
                 directory: {Path.Combine(folder, "spool")}
+                max_size_mib: {spoolMaxMib}
+                segment_size_mib: {Math.Min(64, spoolMaxMib)}
             {extraYaml}
             service:
               extensions: [bearertokenauth, health_check, file_storage]
@@ -107,14 +109,27 @@ public sealed class ReceiverProcess : IAsyncDisposable
     }
 
     /// <summary>Creates a database and starts a receiver on it; waits until it is ready (schema in place).</summary>
-    public static async Task<ReceiverProcess> StartAsync(ClickHouseServer clickHouse, string extraYaml = "")
+    public static async Task<ReceiverProcess> StartAsync(ClickHouseServer clickHouse, string extraYaml = "", int spoolMaxMib = 1024)
     {
         string database = await clickHouse.CreateDatabaseAsync("e2e");
-        string folder = Path.Combine(Path.GetTempPath(), "sluice-e2e-" + Guid.NewGuid().ToString("N")[..12]);
-        Directory.CreateDirectory(folder);
-        var receiver = new ReceiverProcess(folder, clickHouse.Url, database, extraYaml);
+        var receiver = Create(clickHouse.Url, database, extraYaml, spoolMaxMib);
         await receiver.StartAsync();
         return receiver;
+    }
+
+    /// <summary>Starts a receiver whose ClickHouse is at <paramref name="clickHouseUrl"/> (maybe nowhere); waits only until it is alive.</summary>
+    public static async Task<ReceiverProcess> StartUnreadyAsync(string clickHouseUrl, int spoolMaxMib)
+    {
+        var receiver = Create(clickHouseUrl, "sluice", string.Empty, spoolMaxMib);
+        await receiver.StartAsync(waitReady: false);
+        return receiver;
+    }
+
+    private static ReceiverProcess Create(string clickHouseUrl, string database, string extraYaml, int spoolMaxMib)
+    {
+        string folder = Path.Combine(Path.GetTempPath(), "sluice-e2e-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(folder);
+        return new ReceiverProcess(folder, clickHouseUrl, database, extraYaml, spoolMaxMib);
     }
 
     public static HttpClient NewHttpClient(string? key = ApiKey)
