@@ -1,0 +1,196 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Text;
+
+namespace Sluice.Receiver.ClickHouse;
+
+/// <summary>
+/// One table's pending rows, encoded as ClickHouse <c>RowBinary</c> into a pooled, growing
+/// buffer: the body of one <c>INSERT INTO Table (Columns) FORMAT RowBinary</c>. Writers append a
+/// row's values in column order and then call <see cref="EndRow"/>.
+/// </summary>
+internal sealed class TableBuffer : IDisposable
+{
+    private const int InitialCapacity = 64 * 1024;
+
+    private byte[] _buffer;
+    private int _length;
+
+    public TableBuffer(string table, string columns)
+    {
+        Table = table;
+        Columns = columns;
+        _buffer = ArrayPool<byte>.Shared.Rent(InitialCapacity);
+    }
+
+    /// <summary>The table name, without database.</summary>
+    public string Table { get; }
+
+    /// <summary>The column list, in the order values are written, comma separated.</summary>
+    public string Columns { get; }
+
+    /// <summary>Complete rows in <see cref="Data"/>.</summary>
+    public int Rows { get; private set; }
+
+    /// <summary>Encoded bytes.</summary>
+    public int Bytes => _length;
+
+    /// <summary>The encoded rows; valid until the next write or <see cref="Clear"/>.</summary>
+    public ReadOnlyMemory<byte> Data => _buffer.AsMemory(0, _length);
+
+    /// <summary>Forgets every row, keeping the buffer.</summary>
+    public void Clear()
+    {
+        _length = 0;
+        Rows = 0;
+    }
+
+    public void Dispose()
+    {
+        byte[] buffer = _buffer;
+        _buffer = [];
+        _length = 0;
+        Rows = 0;
+        if (buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Marks the values written since the last call as one row.</summary>
+    public void EndRow() => Rows++;
+
+    /// <summary>Drops bytes written after <paramref name="length"/>: undoes a row that failed half way.</summary>
+    public void Truncate(int length) => _length = Math.Min(length, _length);
+
+    public void WriteUInt8(byte value)
+    {
+        Ensure(1);
+        _buffer[_length++] = value;
+    }
+
+    public void WriteUInt32(uint value)
+    {
+        Ensure(4);
+        BinaryPrimitives.WriteUInt32LittleEndian(_buffer.AsSpan(_length), value);
+        _length += 4;
+    }
+
+    public void WriteInt32(int value)
+    {
+        Ensure(4);
+        BinaryPrimitives.WriteInt32LittleEndian(_buffer.AsSpan(_length), value);
+        _length += 4;
+    }
+
+    public void WriteUInt64(ulong value)
+    {
+        Ensure(8);
+        BinaryPrimitives.WriteUInt64LittleEndian(_buffer.AsSpan(_length), value);
+        _length += 8;
+    }
+
+    public void WriteFloat64(double value)
+    {
+        Ensure(8);
+        BinaryPrimitives.WriteDoubleLittleEndian(_buffer.AsSpan(_length), value);
+        _length += 8;
+    }
+
+    /// <summary>A <c>DateTime</c> (Unix seconds, UInt32) from Unix nanoseconds; clamped to the type's range (up to 2106).</summary>
+    public void WriteDateTime(ulong unixNano) => WriteUInt32((uint)Math.Min(unixNano / 1_000_000_000UL, uint.MaxValue));
+
+    /// <summary>A <c>FixedString(16)</c>, big-endian so that <c>hex(EventId)</c> reads as the number's hex.</summary>
+    public void WriteFixedString16(UInt128 value)
+    {
+        Ensure(16);
+        BinaryPrimitives.WriteUInt128BigEndian(_buffer.AsSpan(_length), value);
+        _length += 16;
+    }
+
+    /// <summary>A <c>String</c>: LEB128 byte length, then UTF-8.</summary>
+    public void WriteString(string value)
+    {
+        int max = Encoding.UTF8.GetMaxByteCount(value.Length);
+        if (max < 128)
+        {
+            // Short strings (most of them): the length fits one byte, so encode first and fill it in after.
+            Ensure(max + 1);
+            int written = Encoding.UTF8.GetBytes(value, _buffer.AsSpan(_length + 1));
+            _buffer[_length] = (byte)written;
+            _length += written + 1;
+            return;
+        }
+
+        int count = Encoding.UTF8.GetByteCount(value);
+        WriteVarUInt((uint)count);
+        Ensure(count);
+        _length += Encoding.UTF8.GetBytes(value, _buffer.AsSpan(_length));
+    }
+
+    /// <summary>An <c>Array(String)</c>.</summary>
+    public void WriteStringArray(ReadOnlySpan<string> values)
+    {
+        WriteVarUInt((uint)values.Length);
+        foreach (string value in values)
+        {
+            WriteString(value);
+        }
+    }
+
+    /// <summary>An <c>Array(UInt64)</c>.</summary>
+    public void WriteUInt64Array(List<ulong> values)
+    {
+        WriteVarUInt((uint)values.Count);
+        foreach (ulong value in values)
+        {
+            WriteUInt64(value);
+        }
+    }
+
+    /// <summary>An <c>Array(Float64)</c>.</summary>
+    public void WriteFloat64Array(List<double> values)
+    {
+        WriteVarUInt((uint)values.Count);
+        foreach (double value in values)
+        {
+            WriteFloat64(value);
+        }
+    }
+
+    /// <summary>The LEB128 unsigned integer RowBinary uses for lengths and counts.</summary>
+    public void WriteVarUInt(uint value)
+    {
+        Ensure(5);
+        while (value >= 0x80)
+        {
+            _buffer[_length++] = (byte)(value | 0x80);
+            value >>= 7;
+        }
+
+        _buffer[_length++] = (byte)value;
+    }
+
+    private void Ensure(int more)
+    {
+        if (_buffer.Length - _length >= more)
+        {
+            return;
+        }
+
+        long wanted = Math.Max((long)_buffer.Length * 2, (long)_length + more);
+        if ((long)_length + more > Array.MaxLength)
+        {
+            throw new InvalidOperationException($"The {Table} buffer would pass {Array.MaxLength} bytes; insert it before appending more.");
+        }
+
+        byte[] bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min(wanted, Array.MaxLength));
+        _buffer.AsSpan(0, _length).CopyTo(bigger);
+        if (_buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+        }
+
+        _buffer = bigger;
+    }
+}

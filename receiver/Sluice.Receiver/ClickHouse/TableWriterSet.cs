@@ -1,0 +1,381 @@
+using Sluice.Transforms.Model;
+
+namespace Sluice.Receiver.ClickHouse;
+
+/// <summary>
+/// Encodes batches into one <see cref="TableBuffer"/> per table (logs, spans, and one per metric
+/// kind), so that many batches become one insert per table. The column lists here and the
+/// migrations in Sluice.Transforms/Schema must agree; the ClickHouse tests insert every column.
+/// </summary>
+internal sealed class TableWriterSet : IDisposable
+{
+    public const string LogsTable = "otel_logs";
+    public const string TracesTable = "otel_traces";
+    public const string GaugeTable = "otel_metrics_gauge";
+    public const string SumTable = "otel_metrics_sum";
+    public const string HistogramTable = "otel_metrics_histogram";
+    public const string ExponentialHistogramTable = "otel_metrics_exponential_histogram";
+    public const string SummaryTable = "otel_metrics_summary";
+
+    private const string ResourceScopeColumns =
+        "ResourceSchemaUrl, ResourceAttributesKeys, ResourceAttributesValues, ScopeName, ScopeVersion, ScopeSchemaUrl, ScopeAttributesKeys, ScopeAttributesValues";
+
+    private const string LogColumns =
+        "EventId, Timestamp, TimestampNanos, ObservedTimestampNanos, TraceId, SpanId, TraceFlags, SeverityText, SeverityNumber, ServiceName, Body, EventName, Product, " +
+        "ReceivedTimestamp, ReceivedTimestampNanos, ClientSentNanos, " + ResourceScopeColumns + ", LogAttributesKeys, LogAttributesValues, DroppedAttributesCount";
+
+    private const string TraceColumns =
+        "EventId, Timestamp, TimestampNanos, TraceId, SpanId, ParentSpanId, TraceState, SpanName, SpanKind, ServiceName, Product, ReceivedTimestampNanos, ClientSentNanos, " +
+        ResourceScopeColumns + ", SpanAttributesKeys, SpanAttributesValues, Duration, StatusCode, StatusMessage, " +
+        "Events.Timestamp, Events.TimestampNanos, Events.Name, Events.AttributesKeys, Events.AttributesValues, " +
+        "Links.TraceId, Links.SpanId, Links.TraceState, Links.AttributesKeys, Links.AttributesValues";
+
+    private const string MetricColumns =
+        "EventId, Product, ServiceName, ReceivedTimestampNanos, " + ResourceScopeColumns + ", MetricName, MetricDescription, MetricUnit, AttributesKeys, AttributesValues, " +
+        "StartTimeUnix, StartTimeUnixNanos, TimeUnix, TimeUnixNanos, Flags";
+
+    private readonly TableBuffer _logs = new(LogsTable, LogColumns);
+    private readonly TableBuffer _traces = new(TracesTable, TraceColumns);
+    private readonly TableBuffer _gauge = new(GaugeTable, MetricColumns + ", Value");
+    private readonly TableBuffer _sum = new(SumTable, MetricColumns + ", Value, AggregationTemporality, IsMonotonic");
+    private readonly TableBuffer _histogram = new(HistogramTable, MetricColumns + ", Count, Sum, BucketCounts, ExplicitBounds, Min, Max, AggregationTemporality");
+    private readonly TableBuffer _exponentialHistogram = new(
+        ExponentialHistogramTable,
+        MetricColumns + ", Count, Sum, Scale, ZeroCount, PositiveOffset, PositiveBucketCounts, NegativeOffset, NegativeBucketCounts, Min, Max, AggregationTemporality");
+    private readonly TableBuffer _summary = new(SummaryTable, MetricColumns + ", Count, Sum, ValueAtQuantiles.Quantile, ValueAtQuantiles.Value");
+    private readonly TableBuffer[] _all;
+
+    public TableWriterSet()
+    {
+        _all = [_logs, _traces, _gauge, _sum, _histogram, _exponentialHistogram, _summary];
+    }
+
+    /// <summary>Rows waiting in all buffers.</summary>
+    public long PendingRows
+    {
+        get
+        {
+            long rows = 0;
+            foreach (var table in _all)
+            {
+                rows += table.Rows;
+            }
+
+            return rows;
+        }
+    }
+
+    /// <summary>Encoded bytes waiting in all buffers.</summary>
+    public long PendingBytes
+    {
+        get
+        {
+            long bytes = 0;
+            foreach (var table in _all)
+            {
+                bytes += table.Bytes;
+            }
+
+            return bytes;
+        }
+    }
+
+    /// <summary>The buffers holding at least one row.</summary>
+    public IEnumerable<TableBuffer> NonEmpty
+    {
+        get
+        {
+            foreach (var table in _all)
+            {
+                if (table.Rows > 0)
+                {
+                    yield return table;
+                }
+            }
+        }
+    }
+
+    /// <summary>Encodes every log, span and metric point of <paramref name="batch"/> into its table's buffer.</summary>
+    public void Append(TelemetryBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var context = new RowContext(batch);
+        foreach (var log in batch.Logs)
+        {
+            int mark = _logs.Bytes;
+            try
+            {
+                WriteLog(_logs, log, ref context);
+            }
+            catch
+            {
+                // Never leave half a row in the buffer: the whole insert would be rejected.
+                _logs.Truncate(mark);
+                throw;
+            }
+        }
+
+        foreach (var span in batch.Spans)
+        {
+            int mark = _traces.Bytes;
+            try
+            {
+                WriteSpan(_traces, span, ref context);
+            }
+            catch
+            {
+                _traces.Truncate(mark);
+                throw;
+            }
+        }
+
+        foreach (var point in batch.Metrics)
+        {
+            var table = TableFor(point.Kind);
+            int mark = table.Bytes;
+            try
+            {
+                WriteMetric(table, point, ref context);
+            }
+            catch
+            {
+                table.Truncate(mark);
+                throw;
+            }
+        }
+    }
+
+    /// <summary>Empties every buffer (after a successful insert), keeping the memory.</summary>
+    public void Clear()
+    {
+        foreach (var table in _all)
+        {
+            table.Clear();
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var table in _all)
+        {
+            table.Dispose();
+        }
+    }
+
+    private TableBuffer TableFor(MetricKind kind) => kind switch
+    {
+        MetricKind.Gauge => _gauge,
+        MetricKind.Sum => _sum,
+        MetricKind.Histogram => _histogram,
+        MetricKind.ExponentialHistogram => _exponentialHistogram,
+        MetricKind.Summary => _summary,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown metric kind."),
+    };
+
+    private static void WriteLog(TableBuffer b, LogEvent log, ref RowContext context)
+    {
+        b.WriteFixedString16(log.EventId);
+        b.WriteDateTime(log.TimeUnixNano);
+        b.WriteUInt64(log.TimeUnixNano);
+        b.WriteUInt64(log.ObservedTimeUnixNano);
+        b.WriteString(log.TraceId);
+        b.WriteString(log.SpanId);
+        b.WriteUInt32(log.TraceFlags);
+        b.WriteString(log.SeverityText);
+        b.WriteUInt8(log.SeverityNumber);
+        b.WriteString(context.ServiceName(log.Resource));
+        b.WriteString(log.Body);
+        b.WriteString(log.EventName);
+        b.WriteString(context.Batch.Product);
+        b.WriteDateTime(context.Batch.ReceivedUnixNano);
+        b.WriteUInt64(context.Batch.ReceivedUnixNano);
+        b.WriteUInt64(context.Batch.ClientSentUnixNano);
+        WriteResourceScope(b, log.Resource, log.Scope);
+        b.WriteStringArray(log.Attributes.Keys);
+        b.WriteStringArray(log.Attributes.Values);
+        b.WriteUInt32(log.DroppedAttributesCount);
+        b.EndRow();
+    }
+
+    private static void WriteSpan(TableBuffer b, SpanEvent span, ref RowContext context)
+    {
+        b.WriteFixedString16(span.EventId);
+        b.WriteDateTime(span.StartTimeUnixNano);
+        b.WriteUInt64(span.StartTimeUnixNano);
+        b.WriteString(span.TraceId);
+        b.WriteString(span.SpanId);
+        b.WriteString(span.ParentSpanId);
+        b.WriteString(span.TraceState);
+        b.WriteString(span.Name);
+        b.WriteString(span.Kind);
+        b.WriteString(context.ServiceName(span.Resource));
+        b.WriteString(context.Batch.Product);
+        b.WriteUInt64(context.Batch.ReceivedUnixNano);
+        b.WriteUInt64(context.Batch.ClientSentUnixNano);
+        WriteResourceScope(b, span.Resource, span.Scope);
+        b.WriteStringArray(span.Attributes.Keys);
+        b.WriteStringArray(span.Attributes.Values);
+        b.WriteUInt64(span.EndTimeUnixNano > span.StartTimeUnixNano ? span.EndTimeUnixNano - span.StartTimeUnixNano : 0);
+        b.WriteString(span.StatusCode);
+        b.WriteString(span.StatusMessage);
+
+        // Nested columns are parallel arrays, one column at a time.
+        var events = span.Events;
+        b.WriteVarUInt((uint)events.Count);
+        foreach (var e in events)
+        {
+            b.WriteDateTime(e.TimeUnixNano);
+        }
+
+        b.WriteVarUInt((uint)events.Count);
+        foreach (var e in events)
+        {
+            b.WriteUInt64(e.TimeUnixNano);
+        }
+
+        b.WriteVarUInt((uint)events.Count);
+        foreach (var e in events)
+        {
+            b.WriteString(e.Name);
+        }
+
+        b.WriteVarUInt((uint)events.Count);
+        foreach (var e in events)
+        {
+            b.WriteStringArray(e.Attributes.Keys);
+        }
+
+        b.WriteVarUInt((uint)events.Count);
+        foreach (var e in events)
+        {
+            b.WriteStringArray(e.Attributes.Values);
+        }
+
+        var links = span.Links;
+        b.WriteVarUInt((uint)links.Count);
+        foreach (var l in links)
+        {
+            b.WriteString(l.TraceId);
+        }
+
+        b.WriteVarUInt((uint)links.Count);
+        foreach (var l in links)
+        {
+            b.WriteString(l.SpanId);
+        }
+
+        b.WriteVarUInt((uint)links.Count);
+        foreach (var l in links)
+        {
+            b.WriteString(l.TraceState);
+        }
+
+        b.WriteVarUInt((uint)links.Count);
+        foreach (var l in links)
+        {
+            b.WriteStringArray(l.Attributes.Keys);
+        }
+
+        b.WriteVarUInt((uint)links.Count);
+        foreach (var l in links)
+        {
+            b.WriteStringArray(l.Attributes.Values);
+        }
+
+        b.EndRow();
+    }
+
+    private static void WriteMetric(TableBuffer b, MetricPoint p, ref RowContext context)
+    {
+        b.WriteFixedString16(p.EventId);
+        b.WriteString(context.Batch.Product);
+        b.WriteString(context.ServiceName(p.Resource));
+        b.WriteUInt64(context.Batch.ReceivedUnixNano);
+        WriteResourceScope(b, p.Resource, p.Scope);
+        b.WriteString(p.Name);
+        b.WriteString(p.Description);
+        b.WriteString(p.Unit);
+        b.WriteStringArray(p.Attributes.Keys);
+        b.WriteStringArray(p.Attributes.Values);
+        b.WriteDateTime(p.StartTimeUnixNano);
+        b.WriteUInt64(p.StartTimeUnixNano);
+        b.WriteDateTime(p.TimeUnixNano);
+        b.WriteUInt64(p.TimeUnixNano);
+        b.WriteUInt32(p.Flags);
+        switch (p.Kind)
+        {
+            case MetricKind.Gauge:
+                b.WriteFloat64(p.Value);
+                break;
+            case MetricKind.Sum:
+                b.WriteFloat64(p.Value);
+                b.WriteInt32(p.AggregationTemporality);
+                b.WriteUInt8(p.IsMonotonic ? (byte)1 : (byte)0);
+                break;
+            case MetricKind.Histogram:
+                b.WriteUInt64(p.Count);
+                b.WriteFloat64(p.Sum);
+                b.WriteUInt64Array(p.BucketCounts);
+                b.WriteFloat64Array(p.ExplicitBounds);
+                b.WriteFloat64(p.Min);
+                b.WriteFloat64(p.Max);
+                b.WriteInt32(p.AggregationTemporality);
+                break;
+            case MetricKind.ExponentialHistogram:
+                b.WriteUInt64(p.Count);
+                b.WriteFloat64(p.Sum);
+                b.WriteInt32(p.Scale);
+                b.WriteUInt64(p.ZeroCount);
+                b.WriteInt32(p.PositiveOffset);
+                b.WriteUInt64Array(p.PositiveBucketCounts);
+                b.WriteInt32(p.NegativeOffset);
+                b.WriteUInt64Array(p.NegativeBucketCounts);
+                b.WriteFloat64(p.Min);
+                b.WriteFloat64(p.Max);
+                b.WriteInt32(p.AggregationTemporality);
+                break;
+            case MetricKind.Summary:
+                b.WriteUInt64(p.Count);
+                b.WriteFloat64(p.Sum);
+                b.WriteFloat64Array(p.Quantiles);
+                b.WriteFloat64Array(p.QuantileValues);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(p), p.Kind, "Unknown metric kind.");
+        }
+
+        b.EndRow();
+    }
+
+    private static void WriteResourceScope(TableBuffer b, ResourceInfo resource, ScopeInfo scope)
+    {
+        b.WriteString(resource.SchemaUrl);
+        b.WriteStringArray(resource.Attributes.Keys);
+        b.WriteStringArray(resource.Attributes.Values);
+        b.WriteString(scope.Name);
+        b.WriteString(scope.Version);
+        b.WriteString(scope.SchemaUrl);
+        b.WriteStringArray(scope.Attributes.Keys);
+        b.WriteStringArray(scope.Attributes.Values);
+    }
+
+    // Items of one resource block share its ResourceInfo: look service.name up once per block, not per row.
+    private struct RowContext(TelemetryBatch batch)
+    {
+        private ResourceInfo? _resource;
+        private string _serviceName = string.Empty;
+
+        public readonly TelemetryBatch Batch => batch;
+
+        public string ServiceName(ResourceInfo resource)
+        {
+            if (!ReferenceEquals(resource, _resource))
+            {
+                _resource = resource;
+                _serviceName = resource.ServiceName;
+            }
+
+            return _serviceName;
+        }
+    }
+}

@@ -1,0 +1,237 @@
+using System.Buffers.Binary;
+using System.Text;
+
+namespace Sluice.Receiver.Otlp;
+
+/// <summary>Protobuf wire types (groups are refused: OTLP never uses them and skipping them would need recursion).</summary>
+internal enum WireType
+{
+    Varint = 0,
+    Fixed64 = 1,
+    LengthDelimited = 2,
+    Fixed32 = 5,
+}
+
+/// <summary>
+/// A forward-only reader over one protobuf message. Sub-messages are read by slicing, so skipping
+/// an unknown or nested field costs nothing and deep nesting never recurses here.
+/// Every error throws <see cref="OtlpFormatException"/> naming the field, the absolute byte offset
+/// and the path of the item being read (from <see cref="DecodeContext.Path"/>).
+/// </summary>
+internal ref struct ProtoReader
+{
+    private readonly ReadOnlySpan<byte> _buffer;
+    private readonly int _origin;
+    private readonly DecodeContext _context;
+    private int _position;
+
+    public ProtoReader(ReadOnlySpan<byte> buffer, int origin, DecodeContext context)
+    {
+        _buffer = buffer;
+        _origin = origin;
+        _context = context;
+        _position = 0;
+    }
+
+    /// <summary>The field number of the last tag read.</summary>
+    public int Field { get; private set; }
+
+    /// <summary>The wire type of the last tag read.</summary>
+    public WireType Wire { get; private set; }
+
+    /// <summary>Reads the next tag; false at the end of the message.</summary>
+    public bool Next()
+    {
+        if (_position >= _buffer.Length)
+        {
+            return false;
+        }
+
+        int start = _position;
+        ulong tag = ReadRawVarint();
+        if (tag >> 3 is 0 or > int.MaxValue)
+        {
+            throw Error($"invalid field number {tag >> 3} at byte {_origin + start}");
+        }
+
+        Field = (int)(tag >> 3);
+        int wire = (int)(tag & 7);
+        if (wire is not (0 or 1 or 2 or 5))
+        {
+            throw Error($"unsupported wire type {wire} of field {Field} at byte {_origin + start}");
+        }
+
+        Wire = (WireType)wire;
+        return true;
+    }
+
+    /// <summary>Skips the value of the current field.</summary>
+    public void Skip()
+    {
+        switch (Wire)
+        {
+            case WireType.Varint:
+                ReadRawVarint();
+                break;
+            case WireType.Fixed64:
+                Advance(8);
+                break;
+            case WireType.Fixed32:
+                Advance(4);
+                break;
+            default:
+                ReadBytes();
+                break;
+        }
+    }
+
+    public ulong ReadVarint()
+    {
+        Expect(WireType.Varint);
+        return ReadRawVarint();
+    }
+
+    public long ReadSInt64()
+    {
+        ulong n = ReadVarint();
+        return (long)(n >> 1) ^ -(long)(n & 1);
+    }
+
+    public ulong ReadFixed64()
+    {
+        Expect(WireType.Fixed64);
+        return BinaryPrimitives.ReadUInt64LittleEndian(Advance(8));
+    }
+
+    public uint ReadFixed32()
+    {
+        Expect(WireType.Fixed32);
+        return BinaryPrimitives.ReadUInt32LittleEndian(Advance(4));
+    }
+
+    public double ReadDouble() => BitConverter.UInt64BitsToDouble(ReadFixed64());
+
+    /// <summary>Reads a length-delimited value.</summary>
+    public ReadOnlySpan<byte> ReadBytes()
+    {
+        Expect(WireType.LengthDelimited);
+        int start = _position;
+        ulong length = ReadRawVarint();
+        if (length > (ulong)(_buffer.Length - _position))
+        {
+            throw Error($"truncated length-delimited field {Field} at byte {_origin + start}");
+        }
+
+        return Advance((int)length);
+    }
+
+    public string ReadString() => Encoding.UTF8.GetString(ReadBytes());
+
+    /// <summary>A reader over the current length-delimited field, with absolute offsets kept for errors.</summary>
+    public ProtoReader ReadMessage()
+    {
+        ReadOnlySpan<byte> bytes = ReadBytes();
+        return new ProtoReader(bytes, _origin + _position - bytes.Length, _context);
+    }
+
+    /// <summary>Reads a repeated fixed64 field given packed or unpacked.</summary>
+    public void ReadRepeatedFixed64(List<ulong> into)
+    {
+        if (Wire != WireType.LengthDelimited)
+        {
+            into.Add(ReadFixed64());
+            return;
+        }
+
+        ReadOnlySpan<byte> packed = ReadBytes();
+        if (packed.Length % 8 != 0)
+        {
+            throw Error($"packed fixed64 field {Field} has {packed.Length} bytes, not a multiple of 8");
+        }
+
+        for (int i = 0; i < packed.Length; i += 8)
+        {
+            into.Add(BinaryPrimitives.ReadUInt64LittleEndian(packed.Slice(i, 8)));
+        }
+    }
+
+    /// <summary>Reads a repeated double field given packed or unpacked.</summary>
+    public void ReadRepeatedDouble(List<double> into)
+    {
+        if (Wire != WireType.LengthDelimited)
+        {
+            into.Add(ReadDouble());
+            return;
+        }
+
+        ReadOnlySpan<byte> packed = ReadBytes();
+        if (packed.Length % 8 != 0)
+        {
+            throw Error($"packed double field {Field} has {packed.Length} bytes, not a multiple of 8");
+        }
+
+        for (int i = 0; i < packed.Length; i += 8)
+        {
+            into.Add(BitConverter.UInt64BitsToDouble(BinaryPrimitives.ReadUInt64LittleEndian(packed.Slice(i, 8))));
+        }
+    }
+
+    /// <summary>Reads a repeated uint64 (varint) field given packed or unpacked.</summary>
+    public void ReadRepeatedVarint(List<ulong> into)
+    {
+        if (Wire != WireType.LengthDelimited)
+        {
+            into.Add(ReadVarint());
+            return;
+        }
+
+        ProtoReader packed = ReadMessage();
+        while (packed._position < packed._buffer.Length)
+        {
+            into.Add(packed.ReadRawVarint());
+        }
+    }
+
+    private void Expect(WireType wire)
+    {
+        if (Wire != wire)
+        {
+            throw Error($"field {Field} has wire type {(int)Wire}, expected {(int)wire}, at byte {_origin + _position}");
+        }
+    }
+
+    private ReadOnlySpan<byte> Advance(int count)
+    {
+        if (count > _buffer.Length - _position)
+        {
+            throw Error($"truncated field {Field} at byte {_origin + _position}");
+        }
+
+        ReadOnlySpan<byte> slice = _buffer.Slice(_position, count);
+        _position += count;
+        return slice;
+    }
+
+    private ulong ReadRawVarint()
+    {
+        ulong result = 0;
+        for (int shift = 0; shift < 70; shift += 7)
+        {
+            if (_position >= _buffer.Length)
+            {
+                throw Error($"truncated varint at byte {_origin + _position}");
+            }
+
+            byte b = _buffer[_position++];
+            result |= (ulong)(b & 0x7F) << shift;
+            if (b < 0x80)
+            {
+                return result;
+            }
+        }
+
+        throw Error($"varint longer than 10 bytes at byte {_origin + _position}");
+    }
+
+    private readonly OtlpFormatException Error(string what) => _context.FormatError(what);
+}
