@@ -262,6 +262,18 @@ internal static class PiiScanner
             return false;
         }
 
+        // "a::b" is more often code than an address worth hiding; real ones have three groups or more.
+        int groups = 0;
+        foreach (Range group in token.Split(':'))
+        {
+            groups += token[group].IsEmpty ? 0 : 1;
+        }
+
+        if (groups < 3)
+        {
+            return false;
+        }
+
         if (!IPAddress.TryParse(token, out IPAddress? address) || address.AddressFamily != AddressFamily.InterNetworkV6
             || IPAddress.IsLoopback(address) || address.Equals(IPAddress.IPv6None))
         {

@@ -59,19 +59,29 @@ internal sealed class ProductHasher
     /// </summary>
     public static bool LooksHashed(string value)
     {
-        int digits = 0;
-        while (digits < value.Length && char.IsAsciiDigit(value[digits]))
-        {
-            digits++;
-        }
-
-        int start = digits < value.Length && value[digits] == ':' ? digits + 1 : digits;
-        if (digits == 0 || digits > 10 || value.Length - start != HashBase64Length || value[^1] != '=')
+        // Read from the end: the base64 may itself begin with digits, so the key id's length is
+        // whatever is left before the last 44 characters.
+        int prefix = value.Length - HashBase64Length;
+        if (prefix < 1 || value[^1] != '=')
         {
             return false;
         }
 
-        for (int i = start; i < value.Length - 1; i++)
+        int digits = value[prefix - 1] == ':' ? prefix - 1 : prefix;
+        if (digits is < 1 or > 10)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < digits; i++)
+        {
+            if (!char.IsAsciiDigit(value[i]))
+            {
+                return false;
+            }
+        }
+
+        for (int i = prefix; i < value.Length - 1; i++)
         {
             char c = value[i];
             if (!(char.IsAsciiLetterOrDigit(c) || c is '+' or '/'))
