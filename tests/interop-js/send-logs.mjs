@@ -27,7 +27,7 @@ const exporter = {
 
 const provider = new LoggerProvider({
   resource: resourceFromAttributes({ 'service.name': 'interop-js', 'service.version': '1.2.3', 'sluice.run': args.run }),
-  processors: [new BatchLogRecordProcessor(exporter, { maxExportBatchSize: 200, scheduledDelayMillis: 100 })],
+  processors: [new BatchLogRecordProcessor({ exporter, maxExportBatchSize: 200, scheduledDelayMillis: 100 })],
 });
 const logger = provider.getLogger('interop-js-scope', '0.1.0');
 for (let i = 0; i < count; i++) {

@@ -167,7 +167,9 @@ internal sealed class ClickHouseExporter : BackgroundService
 
             if (pending.Records == 0)
             {
+                // Everything before this record is committed: it is the oldest one not in ClickHouse.
                 pending.Since = _time.GetUtcNow();
+                _state.SetOldestPending(record.ReceivedUnixNano);
             }
 
             pending.Records++;
@@ -204,6 +206,7 @@ internal sealed class ClickHouseExporter : BackgroundService
 
         _state.ClickHouseSucceeded();
         _spool.Commit(pending.Position);
+        _state.SetOldestPending(0);
         writers.Clear();
         pending.Reset();
     }

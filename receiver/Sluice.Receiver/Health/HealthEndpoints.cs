@@ -1,4 +1,3 @@
-using Prometheus;
 using Sluice.Receiver.Spool;
 
 namespace Sluice.Receiver.Health;
@@ -22,6 +21,6 @@ internal static class HealthEndpoints
                 ? Results.Text("ready\n")
                 : Results.Text("not ready: " + string.Join("; ", reasons) + "\n", statusCode: StatusCodes.Status503ServiceUnavailable);
         }).RequireHost(host);
-        endpoints.MapMetrics("/metrics").RequireHost(host);
+        endpoints.MapPrometheusScrapingEndpoint("/metrics").RequireHost(host);
     }
 }

@@ -8,6 +8,26 @@ internal sealed class ReceiverState(TimeProvider time)
     private DateTimeOffset _lastSuccess;
     private DateTimeOffset _lastFailure;
     private string? _lastError;
+    private long _oldestPendingUnixNano;
+
+    /// <summary>
+    /// Records the receive time of the oldest spooled item not yet in ClickHouse (the first record
+    /// after the checkpoint), or 0 when the exporter has caught up.
+    /// </summary>
+    public void SetOldestPending(ulong receivedUnixNano) => Interlocked.Exchange(ref _oldestPendingUnixNano, (long)receivedUnixNano);
+
+    /// <summary>How long the oldest item not yet in ClickHouse has waited; zero when none waits.</summary>
+    public TimeSpan OldestPendingAge(DateTimeOffset now)
+    {
+        long oldest = Interlocked.Read(ref _oldestPendingUnixNano);
+        if (oldest == 0)
+        {
+            return TimeSpan.Zero;
+        }
+
+        var age = now - DateTimeOffset.UnixEpoch.AddTicks(oldest / 100);
+        return age > TimeSpan.Zero ? age : TimeSpan.Zero;
+    }
 
     public void SchemaReady()
     {

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using OpenTelemetry.Metrics;
 using Sluice.Receiver.Auth;
 using Sluice.Receiver.ClickHouse;
 using Sluice.Receiver.Configuration;
@@ -40,7 +41,7 @@ internal static class ReceiverHost
 
             if (endpoints.Http is { } http)
             {
-                kestrel.Listen(http, o => o.Protocols = HttpProtocols.Http1AndHttp2);
+                kestrel.Listen(http, o => o.Protocols = HttpProtocols.Http1);
             }
 
             if (endpoints.Health.Port != endpoints.Http?.Port)
@@ -52,7 +53,11 @@ internal static class ReceiverHost
         var services = builder.Services;
         services.AddSingleton(config);
         services.AddSingleton(TimeProvider.System);
-        services.AddMetrics();
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(ReceiverMetrics.MeterName, "System.Runtime", "Microsoft.AspNetCore.Server.Kestrel")
+            .AddView("sluice.clickhouse.insert.duration", new ExplicitBucketHistogramConfiguration { Boundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] })
+            .AddView("sluice.clickhouse.insert.rows", new ExplicitBucketHistogramConfiguration { Boundaries = [10, 100, 1_000, 5_000, 10_000, 25_000, 50_000, 100_000, 250_000] })
+            .AddPrometheusExporter());
         services.AddSingleton<ReceiverMetrics>();
         services.AddSingleton(sp => new ApiKeyAuthenticator(config.Auth.Keys));
         services.AddSingleton(sp => FileSpool.Open(
@@ -81,7 +86,10 @@ internal static class ReceiverHost
         var app = builder.Build();
         var metrics = app.Services.GetRequiredService<ReceiverMetrics>();
         var spool = app.Services.GetRequiredService<FileSpool>();
+        var state = app.Services.GetRequiredService<ReceiverState>();
+        var time = app.Services.GetRequiredService<TimeProvider>();
         metrics.SpoolBytes = () => spool.SizeBytes;
+        metrics.SpoolOldestAgeSeconds = () => state.OldestPendingAge(time.GetUtcNow()).TotalSeconds;
         metrics.RegisterSpoolGauges();
 
         if (endpoints.Http is { } httpEndpoint)

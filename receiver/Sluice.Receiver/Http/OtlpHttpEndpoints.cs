@@ -77,7 +77,7 @@ internal static class OtlpHttpEndpoints
         long maxBody = pipeline.MaxRequestBodyBytes;
         if (request.ContentLength > maxBody)
         {
-            return TooLargeBody(request.ContentLength.Value, maxBody);
+            return TooLargeBody(request.ContentLength, maxBody);
         }
 
         string? contentEncoding = request.Headers.ContentEncoding;
@@ -95,13 +95,13 @@ internal static class OtlpHttpEndpoints
             {
                 return await body.ReadFromAsync(request.Body, maxBody, cancellationToken).ConfigureAwait(false)
                     ? null
-                    : TooLargeBody(body.Length, maxBody);
+                    : TooLargeBody(null, maxBody);
             }
 
             using var compressed = new PooledBuffer((int)Math.Min(request.ContentLength ?? 16 * 1024, maxBody + 1));
             if (!await compressed.ReadFromAsync(request.Body, maxBody, cancellationToken).ConfigureAwait(false))
             {
-                return TooLargeBody(compressed.Length, maxBody);
+                return TooLargeBody(null, maxBody);
             }
 
             using var source = new MemoryStreamOver(compressed.Memory);
@@ -121,12 +121,13 @@ internal static class OtlpHttpEndpoints
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return TooLargeBody(maxBody + 1, maxBody);
+            return TooLargeBody(null, maxBody);
         }
     }
 
-    private static IngestOutcome TooLargeBody(long size, long max) => IngestOutcome.TooLarge(
-        $"the request body is {(size > max ? "over " : string.Empty)}{size} bytes, over the {max}-byte cap (receivers.otlp.limits.max_request_body_size); send smaller batches");
+    // size: the body's size when the Content-Length told it; null when it was only counted up to the cap.
+    private static IngestOutcome TooLargeBody(long? size, long max) => IngestOutcome.TooLarge(
+        $"the request body is {(size is { } known ? $"{known} bytes" : $"more than {max} bytes")}, over the {max}-byte cap (receivers.otlp.limits.max_request_body_size); send smaller batches");
 
     private static async Task WriteAsync(HttpContext context, Signal signal, PayloadEncoding encoding, IngestOutcome outcome)
     {

@@ -35,6 +35,12 @@ internal static class OtlpDecoder
             throw new ArgumentOutOfRangeException(nameof(signal), signal, "unknown signal");
         }
 
+        if (batch.ReceivedUnixNano == 0)
+        {
+            // Every timestamp would count as "in the future" and be rejected: a caller bug, not bad input.
+            throw new ArgumentException("batch.ReceivedUnixNano must be set before decoding", nameof(batch));
+        }
+
         if (encoding is not (PayloadEncoding.Protobuf or PayloadEncoding.Json))
         {
             throw new ArgumentOutOfRangeException(nameof(encoding), encoding, "unknown payload encoding");

@@ -24,6 +24,7 @@ internal ref struct ProtoReader
     private readonly int _origin;
     private readonly DecodeContext _context;
     private int _position;
+    private int _fieldStart;
 
     public ProtoReader(ReadOnlySpan<byte> buffer, int origin, DecodeContext context)
     {
@@ -31,6 +32,7 @@ internal ref struct ProtoReader
         _origin = origin;
         _context = context;
         _position = 0;
+        _fieldStart = 0;
     }
 
     /// <summary>The field number of the last tag read.</summary>
@@ -48,6 +50,7 @@ internal ref struct ProtoReader
         }
 
         int start = _position;
+        _fieldStart = start;
         ulong tag = ReadRawVarint();
         if (tag >> 3 is 0 or > int.MaxValue)
         {
@@ -115,11 +118,10 @@ internal ref struct ProtoReader
     public ReadOnlySpan<byte> ReadBytes()
     {
         Expect(WireType.LengthDelimited);
-        int start = _position;
         ulong length = ReadRawVarint();
         if (length > (ulong)(_buffer.Length - _position))
         {
-            throw Error($"truncated length-delimited field {Field} at byte {_origin + start}");
+            throw Error($"truncated length-delimited field {Field} at byte {_origin + _fieldStart}");
         }
 
         return Advance((int)length);
@@ -196,7 +198,7 @@ internal ref struct ProtoReader
     {
         if (Wire != wire)
         {
-            throw Error($"field {Field} has wire type {(int)Wire}, expected {(int)wire}, at byte {_origin + _position}");
+            throw Error($"field {Field} has wire type {(int)Wire}, expected {(int)wire}, at byte {_origin + _fieldStart}");
         }
     }
 
@@ -204,7 +206,7 @@ internal ref struct ProtoReader
     {
         if (count > _buffer.Length - _position)
         {
-            throw Error($"truncated field {Field} at byte {_origin + _position}");
+            throw Error($"truncated field {Field} at byte {_origin + _fieldStart}");
         }
 
         ReadOnlySpan<byte> slice = _buffer.Slice(_position, count);

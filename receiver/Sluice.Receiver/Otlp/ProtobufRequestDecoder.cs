@@ -17,7 +17,9 @@ internal static class ProtobufRequestDecoder
     public static int Count(ReadOnlySpan<byte> payload, DecodeContext context)
     {
         var request = new ProtoReader(payload, 0, context);
-        return CountLevel(ref request, context.Signal, 0);
+        int count = CountLevel(ref request, context, 0);
+        context.Up(0);
+        return count;
     }
 
     public static void Decode(ReadOnlySpan<byte> payload, DecodeContext context)
@@ -42,9 +44,11 @@ internal static class ProtobufRequestDecoder
 
     // Items sit at field 1 (resource blocks) > 2 (scope blocks) > 2 (items); metrics add
     // metric > data kind (5, 7, 9, 10, 11) > data points (1).
-    private static int CountLevel(ref ProtoReader reader, Signal signal, int level)
+    private static int CountLevel(ref ProtoReader reader, DecodeContext context, int level)
     {
+        Signal signal = context.Signal;
         int count = 0;
+        int index = 0;
         while (reader.Next())
         {
             int field = reader.Field;
@@ -58,8 +62,21 @@ internal static class ProtobufRequestDecoder
             if (!descend)
             {
                 reader.Skip();
+                continue;
             }
-            else if ((signal != Signal.Metrics && level == 2) || level == 4)
+
+            // Keep the path current so that a malformed block is named even when this pass finds it.
+            if (level < 3)
+            {
+                context.At(level, index);
+            }
+            else if (level == 4)
+            {
+                context.At(3, index);
+            }
+
+            index++;
+            if ((signal != Signal.Metrics && level == 2) || level == 4)
             {
                 reader.ReadBytes();
                 count++;
@@ -67,8 +84,10 @@ internal static class ProtobufRequestDecoder
             else
             {
                 ProtoReader inner = reader.ReadMessage();
-                count += CountLevel(ref inner, signal, level + 1);
+                count += CountLevel(ref inner, context, level + 1);
             }
+
+            context.Up(Math.Min(level, 3));
         }
 
         return count;

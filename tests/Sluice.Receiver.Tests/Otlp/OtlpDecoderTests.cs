@@ -241,6 +241,44 @@ public class OtlpDecoderTests
         Assert.Contains("at byte", ex.Message);
     }
 
+    [Fact]
+    public void Decode_TruncatedScopeBlock_MessageNamesTheBlock()
+    {
+        byte[] scope = Field(2, new ScopeLogs { Scope = Scope() }.ToByteArray());
+        byte[] request = Concat(Field(1, []), Field(1, scope.AsSpan(0, scope.Length - 1)));
+
+        OtlpFormatException ex = Assert.Throws<OtlpFormatException>(() => Decode(Signal.Logs, PayloadEncoding.Protobuf, request));
+
+        Assert.Equal("resource_logs[1].scope_logs[0]: truncated length-delimited field 2 at byte 4", ex.Message);
+    }
+
+    [Fact]
+    public void Decode_UnpackedRepeatedFields_ReadLikePacked()
+    {
+        var output = new MemoryStream();
+        var coded = new CodedOutputStream(output);
+        coded.WriteTag(3, WireFormat.WireType.Fixed64);
+        coded.WriteFixed64(T1);
+        foreach (ulong count in new ulong[] { 4, 5 })
+        {
+            coded.WriteTag(6, WireFormat.WireType.Fixed64);
+            coded.WriteFixed64(count);
+        }
+
+        coded.WriteTag(7, WireFormat.WireType.Fixed64);
+        coded.WriteDouble(2.5);
+        coded.Flush();
+        byte[] histogram = Concat(Field(1, output.ToArray()), [0x10, 0x02]);
+        byte[] metric = Concat(Field(1, "h"u8), Field(9, histogram));
+        byte[] request = Field(1, Field(2, Field(2, metric)));
+
+        MetricPoint point = Assert.Single(Decode(Signal.Metrics, PayloadEncoding.Protobuf, request).Batch.Metrics);
+
+        Assert.Equal([4UL, 5], point.BucketCounts);
+        Assert.Equal([2.5], point.ExplicitBounds);
+        Assert.Equal((MetricKind.Histogram, 2, T1, "h"), (point.Kind, point.AggregationTemporality, point.TimeUnixNano, point.Name));
+    }
+
     [Theory]
     [InlineData("{\"resourceLogs\":[}", 17)]
     [InlineData("{\n  \"resourceLogs\": [\n  x", 24)]
@@ -523,6 +561,24 @@ public class OtlpDecoderTests
 
         Assert.Throws<OtlpFormatException>(() => Decode(Signal.Logs, PayloadEncoding.Json, Encoding.UTF8.GetBytes(json.ToString())));
         Assert.Throws<OtlpFormatException>(() => Decode(Signal.Logs, PayloadEncoding.Json, Encoding.UTF8.GetBytes(new string('[', 100_000))));
+    }
+
+    [Theory]
+    [InlineData("{\"resourceLogs\":null}", 0)]
+    [InlineData("{\"resourceLogs\":[{\"resource\":null,\"scopeLogs\":null}]}", 0)]
+    [InlineData("{\"resourceLogs\":[{\"scopeLogs\":[{\"scope\":null,\"logRecords\":[{\"body\":null,\"attributes\":null,\"traceId\":null,\"timeUnixNano\":null}]}]}]}", 1)]
+    public void Decode_JsonNullFields_TreatedAsDefaults(string json, int accepted)
+    {
+        (TelemetryBatch batch, DecodeResult result) = Decode(Signal.Logs, PayloadEncoding.Json, Encoding.UTF8.GetBytes(json));
+
+        Assert.Equal(new DecodeResult(accepted, 0, null), result);
+        Assert.All(batch.Logs, l => Assert.Equal((Received, string.Empty, string.Empty), (l.TimeUnixNano, l.Body, l.TraceId)));
+    }
+
+    [Fact]
+    public void Decode_ReceiveTimeNotSet_ThrowsArgumentException()
+    {
+        Assert.Throws<ArgumentException>(() => OtlpDecoder.Decode(Signal.Logs, PayloadEncoding.Protobuf, [], new TelemetryBatch { Product = "shop" }, Limits));
     }
 
     [Fact]

@@ -1,0 +1,250 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using Sluice.Testing;
+
+namespace Sluice.Receiver.Tests.EndToEnd;
+
+/// <summary>
+/// The real receiver, as a child process with its own ports, spool folder, ClickHouse database and
+/// API key, so that tests can kill it (SIGKILL), stop it (SIGTERM) and start it again on the same spool.
+/// </summary>
+public sealed class ReceiverProcess : IAsyncDisposable
+{
+    public const string ApiKey = "test-key-0123456789";
+    public const string Product = "testprod";
+
+    private readonly StringBuilder _output = new();
+    private readonly Lock _outputLock = new();
+    private Process? _process;
+
+    private ReceiverProcess(string folder, string clickHouseUrl, string database, string extraYaml)
+    {
+        Folder = folder;
+        Database = database;
+        GrpcPort = FreePort.Get();
+        HttpPort = FreePort.Get();
+        HealthPort = FreePort.Get();
+        ConfigPath = Path.Combine(folder, "receiver.yaml");
+        File.WriteAllText(ConfigPath, $"""
+            receivers:
+              otlp:
+                protocols:
+                  grpc:
+                    endpoint: 127.0.0.1:{GrpcPort}
+                  http:
+                    endpoint: 127.0.0.1:{HttpPort}
+                auth:
+                  authenticator: bearertokenauth
+            processors:
+              batch:
+                send_batch_size: 20000
+                timeout: 200ms
+            exporters:
+              clickhouse:
+                endpoint: {clickHouseUrl}
+                database: {database}
+                retry_on_failure:
+                  initial_interval: 200ms
+                  max_interval: 2s
+            extensions:
+              bearertokenauth:
+                keys:
+                  - key: {ApiKey}
+                    product: {Product}
+              health_check:
+                endpoint: 127.0.0.1:{HealthPort}
+              file_storage:
+                directory: {Path.Combine(folder, "spool")}
+            {extraYaml}
+            service:
+              extensions: [bearertokenauth, health_check, file_storage]
+              pipelines:
+                logs:
+                  receivers: [otlp]
+                  processors: [batch]
+                  exporters: [clickhouse]
+                traces:
+                  receivers: [otlp]
+                  processors: [batch]
+                  exporters: [clickhouse]
+                metrics:
+                  receivers: [otlp]
+                  processors: [batch]
+                  exporters: [clickhouse]
+            """);
+    }
+
+    public string Folder { get; }
+
+    public string Database { get; }
+
+    public string ConfigPath { get; }
+
+    public int GrpcPort { get; }
+
+    public int HttpPort { get; }
+
+    public int HealthPort { get; }
+
+    public Uri HttpEndpoint => new($"http://127.0.0.1:{HttpPort}");
+
+    public Uri GrpcEndpoint => new($"http://127.0.0.1:{GrpcPort}");
+
+    public Uri HealthEndpoint => new($"http://127.0.0.1:{HealthPort}");
+
+    /// <summary>What the process printed so far (for failure messages).</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_outputLock)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    /// <summary>Creates a database and starts a receiver on it; waits until it is ready (schema in place).</summary>
+    public static async Task<ReceiverProcess> StartAsync(ClickHouseServer clickHouse, string extraYaml = "")
+    {
+        string database = await clickHouse.CreateDatabaseAsync("e2e");
+        string folder = Path.Combine(Path.GetTempPath(), "sluice-e2e-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(folder);
+        var receiver = new ReceiverProcess(folder, clickHouse.Url, database, extraYaml);
+        await receiver.StartAsync();
+        return receiver;
+    }
+
+    public static HttpClient NewHttpClient(string? key = ApiKey)
+    {
+        var client = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        if (key is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        }
+
+        return client;
+    }
+
+    /// <summary>Starts the process (again) and waits until /readyz answers 200.</summary>
+    public async Task StartAsync(bool waitReady = true)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Folder,
+        };
+        info.ArgumentList.Add(ReceiverDll);
+        info.ArgumentList.Add("--config");
+        info.ArgumentList.Add(ConfigPath);
+        info.Environment["DOTNET_gcServer"] = "0";
+        var process = new Process { StartInfo = info };
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        _process = process;
+
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        string path = waitReady ? "readyz" : "healthz";
+        await Eventually.UntilAsync(
+            async () =>
+            {
+                if (process.HasExited)
+                {
+                    throw new InvalidOperationException($"the receiver exited with {process.ExitCode}:\n{Output}");
+                }
+
+                try
+                {
+                    using var response = await http.GetAsync(new Uri(HealthEndpoint, path));
+                    return response.IsSuccessStatusCode;
+                }
+                catch (HttpRequestException)
+                {
+                    return false;
+                }
+                catch (TaskCanceledException)
+                {
+                    return false;
+                }
+            },
+            TimeSpan.FromSeconds(60),
+            $"the receiver to answer /{path}");
+    }
+
+    /// <summary>SIGKILL: no chance to flush anything.</summary>
+    public async Task KillAsync()
+    {
+        if (_process is { HasExited: false } process)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+    }
+
+    /// <summary>SIGTERM and wait for a clean exit; returns the exit code.</summary>
+    public async Task<int> StopAsync()
+    {
+        if (_process is not { HasExited: false } process)
+        {
+            return _process?.ExitCode ?? 0;
+        }
+
+        using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        return process.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        _process?.Dispose();
+        try
+        {
+            Directory.Delete(Folder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_outputLock)
+        {
+            if (_output.Length < 1_000_000)
+            {
+                _output.AppendLine(line);
+            }
+        }
+    }
+
+    private static string ReceiverDll
+    {
+        get
+        {
+            // The receiver's own build output (with its runtimeconfig and deps), next to the tests' in the same configuration.
+            string testDir = AppContext.BaseDirectory;
+            string configuration = new DirectoryInfo(testDir).Parent!.Name;
+            string root = RepositoryRoot.Find();
+            string dll = Path.Combine(root, "receiver", "Sluice.Receiver", "bin", configuration, "net10.0", "Sluice.Receiver.dll");
+            return File.Exists(dll) ? dll : throw new FileNotFoundException($"the receiver is not built: {dll}");
+        }
+    }
+}
