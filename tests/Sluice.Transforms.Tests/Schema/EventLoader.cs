@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Sluice.Testing;
+using Sluice.Testing.DataSet;
 using Sluice.Transforms.Schema;
 
 namespace Sluice.Transforms.Tests.Schema;
@@ -14,6 +15,9 @@ internal static class EventLoader
     private const string WriterColumns =
         "EventId, Timestamp, TimestampNanos, ReceivedTimestamp, ReceivedTimestampNanos, ClientSentNanos, Product, EventName, " +
         "ResourceAttributesKeys, ResourceAttributesValues, LogAttributesKeys, LogAttributesValues";
+
+    /// <summary>The 16 characters stored as the row's EventId (FixedString(16)) by direct inserts.</summary>
+    public static string StoredId(GeneratedEvent row) => row.Index.ToString("D16", CultureInfo.InvariantCulture);
 
     public static async Task MigrateAsync(ClickHouseServer server, string db, int upToVersion = int.MaxValue)
     {
@@ -31,26 +35,26 @@ internal static class EventLoader
         }
     }
 
-    public static async Task InsertAsync(ClickHouseServer server, string db, IEnumerable<Row> rows)
+    public static async Task InsertAsync(ClickHouseServer server, string db, IEnumerable<GeneratedEvent> rows)
     {
         var body = new StringBuilder();
         body.Append(CultureInfo.InvariantCulture, $"INSERT INTO {db}.otel_logs ({WriterColumns}) FORMAT JSONEachRow\n");
-        foreach (Row row in rows)
+        foreach (GeneratedEvent row in rows)
         {
             body.Append(JsonSerializer.Serialize(new Dictionary<string, object>
             {
-                ["EventId"] = row.EventId,
+                ["EventId"] = StoredId(row),
                 ["Timestamp"] = row.Time.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
                 ["TimestampNanos"] = row.TimeNanos,
                 ["ReceivedTimestamp"] = row.Received.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
                 ["ReceivedTimestampNanos"] = row.ReceivedNanos,
-                ["ClientSentNanos"] = row.ClientSentNanos,
+                ["ClientSentNanos"] = row.ReceivedNanos - 1_000_000,
                 ["Product"] = row.Product,
                 ["EventName"] = row.EventName,
-                ["ResourceAttributesKeys"] = row.Resource.Keys.ToArray(),
-                ["ResourceAttributesValues"] = row.Resource.Values.ToArray(),
-                ["LogAttributesKeys"] = row.Attributes.Keys.ToArray(),
-                ["LogAttributesValues"] = row.Attributes.Values.ToArray(),
+                ["ResourceAttributesKeys"] = row.ResourceAttributes().Select(a => a.Key).ToArray(),
+                ["ResourceAttributesValues"] = row.ResourceAttributes().Select(a => a.Value).ToArray(),
+                ["LogAttributesKeys"] = row.RecordAttributes().Select(a => a.Key).ToArray(),
+                ["LogAttributesValues"] = row.RecordAttributes().Select(a => a.Value).ToArray(),
             }));
             body.Append('\n');
         }

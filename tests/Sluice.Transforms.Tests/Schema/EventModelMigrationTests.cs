@@ -1,5 +1,6 @@
 using System.Globalization;
 using Sluice.Testing;
+using Sluice.Testing.DataSet;
 using Sluice.Transforms.Schema;
 
 namespace Sluice.Transforms.Tests.Schema;
@@ -7,9 +8,11 @@ namespace Sluice.Transforms.Tests.Schema;
 [Collection(ClickHouseCollection.Name)]
 public sealed class EventModelMigrationTests(ClickHouseServer server)
 {
+    private static readonly DateTime Start = new(2026, 11, 20, 0, 0, 0, DateTimeKind.Utc);
+
     private Task ApplyAsync(string db, int upToVersion = int.MaxValue) => EventLoader.MigrateAsync(server, db, upToVersion);
 
-    private Task InsertAsync(string db, IEnumerable<Row> rows) => EventLoader.InsertAsync(server, db, rows);
+    private Task InsertAsync(string db, IEnumerable<GeneratedEvent> rows) => EventLoader.InsertAsync(server, db, rows);
 
     [Fact]
     public async Task Migrations_RerunAfterApplying_ChangeNothing()
@@ -48,15 +51,15 @@ public sealed class EventModelMigrationTests(ClickHouseServer server)
     {
         string db = await server.CreateDatabaseAsync("model_upgrade");
         await ApplyAsync(db, upToVersion: 1);
-        var rows = EventGenerator.Generate(seed: 7, count: 50);
+        var rows = EventGenerator.Generate(seed: 7, count: 50, Start);
         await InsertAsync(db, rows);
 
         await ApplyAsync(db);
 
         Assert.Equal("50", (await server.QueryAsync($"SELECT count() FROM {db}.otel_logs")).Trim());
         string typed = await server.QueryAsync($"SELECT EventId, UserId, DeviceId, ServiceVersion, OsType, SessionSeq, SampleRate, EventKind, ErrorHandled FROM {db}.otel_logs ORDER BY EventId");
-        string expected = string.Concat(rows.OrderBy(r => r.EventId, StringComparer.Ordinal).Select(r =>
-            $"{r.EventId}\t{r.UserId}\t{r.DeviceId}\t{r.Version}\t{r.OsType}\t{r.Seq}\t{r.SampleRate.ToString(CultureInfo.InvariantCulture)}\t{r.Kind}\t{(r.Handled ? 1 : 0)}\n"));
+        string expected = string.Concat(rows.OrderBy(r => r.Index).Select(r =>
+            $"{EventLoader.StoredId(r)}\t{r.UserId}\t{r.DeviceId}\t{r.Version}\t{r.OsType}\t{r.Seq}\t{r.SampleRate.ToString(CultureInfo.InvariantCulture)}\t{r.Kind}\t{(r.Handled ? 1 : 0)}\n"));
         Assert.Equal(expected, typed);
     }
 
@@ -65,7 +68,7 @@ public sealed class EventModelMigrationTests(ClickHouseServer server)
     {
         string db = await server.CreateDatabaseAsync("model_rollups");
         await ApplyAsync(db);
-        var rows = EventGenerator.Generate(seed: 11, count: 6000);
+        var rows = EventGenerator.Generate(seed: 11, count: 6000, Start);
         foreach (var chunk in rows.Chunk(1500))
         {
             await InsertAsync(db, chunk);
