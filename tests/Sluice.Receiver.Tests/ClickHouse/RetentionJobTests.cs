@@ -26,12 +26,15 @@ public sealed class RetentionJobTests(ClickHouseServer server)
 
         int dropped = await job.RunOnceAsync(CancellationToken.None);
 
-        // The 100-day-old partitions of logs and spans go; the gauge's 365 days keep its old one.
-        Assert.Equal(2, dropped);
+        // The 100-day-old partitions of logs and spans go, and those of the four rollups keyed by
+        // event time (the ingestion-delay rollup is keyed by receive time: nothing old there);
+        // the gauge's 365 days keep its old one.
+        Assert.Equal(6, dropped);
         Assert.Equal(Nanos(Now.AddDays(-1)).ToString(), (await client.QueryAsync($"SELECT TimestampNanos FROM {client.Database}.otel_logs", CancellationToken.None)).Trim());
         Assert.Equal("1", (await client.QueryAsync($"SELECT count() FROM {client.Database}.otel_traces", CancellationToken.None)).Trim());
         Assert.Equal("2", (await client.QueryAsync($"SELECT count() FROM {client.Database}.otel_metrics_gauge", CancellationToken.None)).Trim());
-        Assert.Equal("1", (await client.QueryAsync($"SELECT count() FROM {client.Database}.schema_migrations", CancellationToken.None)).Trim());
+        Assert.Equal("0", (await client.QueryAsync($"SELECT count() FROM {client.Database}.rollup_active_daily WHERE Day < '2026-05-16'", CancellationToken.None)).Trim());
+        Assert.NotEqual("0", (await client.QueryAsync($"SELECT count() FROM {client.Database}.schema_migrations", CancellationToken.None)).Trim());
         Assert.Equal(0, await job.RunOnceAsync(CancellationToken.None));
     }
 

@@ -11,8 +11,15 @@ public sealed class SchemaMigratorTests(ClickHouseServer server)
     private static readonly string[] Tables =
     [
         "otel_logs", "otel_metrics_exponential_histogram", "otel_metrics_gauge", "otel_metrics_histogram",
-        "otel_metrics_sum", "otel_metrics_summary", "otel_traces", "schema_migrations",
+        "otel_metrics_sum", "otel_metrics_summary", "otel_traces",
+        "rollup_active_daily", "rollup_active_daily_mv", "rollup_errors_daily", "rollup_errors_daily_mv",
+        "rollup_events_per_minute", "rollup_events_per_minute_mv", "rollup_ingestion_delay", "rollup_ingestion_delay_mv",
+        "rollup_sessions", "rollup_sessions_mv", "schema_migrations",
     ];
+
+    // The shipped migrations a server gets: those requiring Map (e.g. 0004_map_aliases) are skipped on 18.16.
+    private static List<SchemaMigration> Applicable(string db, bool hasMap) =>
+        [.. SchemaMigrations.Load(db).Where(m => hasMap || !m.Requires.Contains("map"))];
 
     [Fact]
     public async Task MigrateAsync_FreshDatabase_CreatesDatabaseTablesAndRecordsEveryMigration()
@@ -23,7 +30,7 @@ public sealed class SchemaMigratorTests(ClickHouseServer server)
 
         int applied = await SchemaMigrator.MigrateAsync(client, NullLogger.Instance, CancellationToken.None);
 
-        var migrations = SchemaMigrations.Load(db);
+        var migrations = Applicable(db, await HasMapAsync());
         Assert.Equal(migrations.Count, applied);
         Assert.Equal(Tables, Lines(await server.QueryAsync($"SHOW TABLES FROM {db}")));
         Assert.Equal(
@@ -43,7 +50,7 @@ public sealed class SchemaMigratorTests(ClickHouseServer server)
 
         Assert.Equal(0, second);
         Assert.Equal(before, await server.QueryAsync($"SELECT table, name, type FROM system.columns WHERE database = '{db}' ORDER BY table, name"));
-        Assert.Equal("1", (await server.QueryAsync($"SELECT count() FROM {db}.schema_migrations")).Trim());
+        Assert.Equal(Applicable(db, await HasMapAsync()).Count.ToString(System.Globalization.CultureInfo.InvariantCulture), (await server.QueryAsync($"SELECT count() FROM {db}.schema_migrations")).Trim());
     }
 
     [Fact]
@@ -59,7 +66,7 @@ public sealed class SchemaMigratorTests(ClickHouseServer server)
         using var client = new ClickHouseClient(TestBatches.Config(server, db));
         int applied = await SchemaMigrator.MigrateAsync(client, NullLogger.Instance, CancellationToken.None);
 
-        Assert.Equal(1, applied);
+        Assert.Equal(Applicable(db, await HasMapAsync()).Count, applied);
         Assert.Equal(Tables, Lines(await server.QueryAsync($"SHOW TABLES FROM {db}")));
     }
 

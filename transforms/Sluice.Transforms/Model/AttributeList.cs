@@ -77,6 +77,13 @@ public sealed class AttributeList
         }
     }
 
+    /// <summary>Replaces the value at <paramref name="index"/> (which must be below <see cref="Count"/>).</summary>
+    public void SetAt(int index, string value)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)index, (uint)Count, nameof(index));
+        _values[index] = value;
+    }
+
     /// <summary>Removes <paramref name="key"/>; returns whether it was there. Keeps the order of the rest.</summary>
     public bool Remove(string key)
     {
@@ -86,12 +93,20 @@ public sealed class AttributeList
             return false;
         }
 
+        RemoveAt(i);
+        return true;
+    }
+
+    /// <summary>Removes the attribute at <paramref name="index"/> (which must be below <see cref="Count"/>). Keeps the order of the rest.</summary>
+    public void RemoveAt(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)index, (uint)Count, nameof(index));
+        int i = index;
         Array.Copy(_keys, i + 1, _keys, i, Count - i - 1);
         Array.Copy(_values, i + 1, _values, i, Count - i - 1);
         Count--;
         _keys[Count] = null!;
         _values[Count] = null!;
-        return true;
     }
 
     /// <summary>Empties the list, keeping its capacity for reuse.</summary>

@@ -39,6 +39,21 @@ public sealed class LogEvent
     /// <summary>Dropped attribute count as reported by the producer.</summary>
     public uint DroppedAttributesCount { get; set; }
 
+    /// <summary>
+    /// The rate in (0, 1] the event was kept at (the client's <c>sluice.sample_rate</c>, lowered by
+    /// the server's rules); counts are re-weighted by its inverse. 1 when not sampled.
+    /// </summary>
+    public double SampleRate { get; set; } = 1;
+
+    /// <summary>When the receiver accepted the event, Unix nanoseconds; set by enrichment, 0 before.</summary>
+    public ulong ReceivedUnixNano { get; set; }
+
+    /// <summary>Receive time minus event time with the client's clock error removed, nanoseconds, never negative; set by enrichment.</summary>
+    public ulong IngestionDelayNanos { get; set; }
+
+    /// <summary>How far the client's clock was ahead of the receiver's (negative: behind), nanoseconds; 0 when unknown or within tolerance.</summary>
+    public long ClockSkewNanos { get; set; }
+
     /// <summary>The resource block the record came in.</summary>
     public ResourceInfo Resource { get; set; } = null!;
 
