@@ -1,5 +1,7 @@
 using Sluice.Receiver.Configuration;
+using Sluice.Receiver.Export;
 using Sluice.Receiver.Hosting;
+using Sluice.Transforms.Processing;
 
 namespace Sluice.Receiver;
 
@@ -38,9 +40,11 @@ internal static class Program
         }
 
         ReceiverConfig config;
+        ProcessorPipelines pipelines;
         try
         {
             config = ConfigLoader.LoadFile(path);
+            pipelines = ProcessorPipelines.Build(config, new ProcessorContext { Time = TimeProvider.System });
         }
         catch (ConfigException ex)
         {
@@ -59,7 +63,7 @@ internal static class Program
             return 0;
         }
 
-        await using var app = ReceiverHost.Build(config, []);
+        await using var app = ReceiverHost.Build(config, pipelines, []);
         await app.RunAsync().ConfigureAwait(false);
         return 0;
     }

@@ -34,9 +34,12 @@ internal sealed class ClickHouseExporter : BackgroundService
     private readonly TimeSpan _batchTimeout;
     private readonly bool _createSchema;
     private readonly ResiliencePipeline _retry;
+    private readonly ProcessorPipelines _pipelines;
+    private readonly DeadLetters _deadLetters;
 
     public ClickHouseExporter(
         ReceiverConfig config,
+        ProcessorPipelines pipelines,
         FileSpool spool,
         ClickHouseClient client,
         ReceiverMetrics metrics,
@@ -44,6 +47,8 @@ internal sealed class ClickHouseExporter : BackgroundService
         TimeProvider time,
         ILogger<ClickHouseExporter> logger)
     {
+        _pipelines = pipelines;
+        _deadLetters = new DeadLetters(Path.Combine(config.Spool.Directory, "dead-letter"));
         _spool = spool;
         _client = client;
         _metrics = metrics;
@@ -155,13 +160,17 @@ internal sealed class ClickHouseExporter : BackgroundService
             try
             {
                 OtlpDecoder.Decode(record.Signal, record.Encoding, record.Payload.Span, batch, _limits);
+                _pipelines.Process(record.Signal, batch);
             }
-            catch (Exception ex) when (ex is OtlpFormatException or OtlpLimitException)
+            catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                // It decoded at ingest; failing now means the limits were lowered between the two
-                // (a restart with a new config). Keep going: one request must not stop the pipeline.
-                _metrics.Refused(record.Signal, "invalid_after_restart", 1);
-                Log.RecordUndecodable(_logger, reader.Position.ToString(), ex.Message);
+                // It decoded at ingest, so this is a lowered limit after a restart or a transform's
+                // bug. One request must not stop the pipeline, nor be lost, nor reach ClickHouse
+                // without its transforms (the privacy guard among them): it goes to the dead-letter
+                // folder, from where an operator can re-send it as it is.
+                string file = _deadLetters.Write(record);
+                _metrics.Refused(record.Signal, "dead_letter", 1);
+                Log.RecordDeadLettered(_logger, reader.Position.ToString(), file, ex);
                 batch.Clear();
             }
 

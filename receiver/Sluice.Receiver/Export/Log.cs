@@ -14,8 +14,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 203, Level = LogLevel.Error, Message = "Spool segment {Segment} is damaged ({What}); the rest of that segment is skipped")]
     public static partial void SpoolCorruption(ILogger logger, long segment, string what);
 
-    [LoggerMessage(EventId = 204, Level = LogLevel.Error, Message = "Spool record before {Position} no longer decodes ({Reason}); it is skipped")]
-    public static partial void RecordUndecodable(ILogger logger, string position, string reason);
+    [LoggerMessage(EventId = 204, Level = LogLevel.Error, Message = "Spool record before {Position} could not be decoded or transformed; it was moved to {File} (re-send it with curl once fixed)")]
+    public static partial void RecordDeadLettered(ILogger logger, string position, string file, Exception exception);
 
     [LoggerMessage(EventId = 205, Level = LogLevel.Information, Message = "Retention dropped {Partitions} partition(s)")]
     public static partial void RetentionDropped(ILogger logger, int partitions);

@@ -17,7 +17,7 @@ namespace Sluice.Receiver.Hosting;
 /// <summary>Builds the receiver's web host from its configuration: Kestrel endpoints, services, routes.</summary>
 internal static class ReceiverHost
 {
-    public static WebApplication Build(ReceiverConfig config, string[] args)
+    public static WebApplication Build(ReceiverConfig config, ProcessorPipelines pipelines, string[] args)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = Directory.GetCurrentDirectory() });
         builder.Logging.ClearProviders();
@@ -52,6 +52,7 @@ internal static class ReceiverHost
 
         var services = builder.Services;
         services.AddSingleton(config);
+        services.AddSingleton(pipelines);
         services.AddSingleton(TimeProvider.System);
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(ReceiverMetrics.MeterName, "System.Runtime", "Microsoft.AspNetCore.Server.Kestrel")

@@ -91,10 +91,14 @@ public sealed class ConfigLoaderTests : IDisposable
         Assert.Null(config.Rules.File);
         Assert.Equal("info", config.Service.LogLevel);
         Assert.Equal(new ServiceConfig().Pipelines.Order(), config.Service.Pipelines.Order());
-        Assert.All(config.Service.PipelineProcessors.Values, p => Assert.Equal(["batch"], p));
+        Assert.Equal(["sluice_schema", "sluice_privacy", "sluice_rules", "sluice_enrich", "batch"], config.Service.PipelineProcessors["logs"]);
+        Assert.Equal(["batch"], config.Service.PipelineProcessors["traces"]);
+        Assert.Equal(["batch"], config.Service.PipelineProcessors["metrics"]);
         Assert.Equal(3, config.Service.PipelineProcessors.Count);
-        var batch = Assert.Single(config.Processors);
-        Assert.Equal("batch", batch.Type);
+        Assert.Equal(["sluice_schema", "sluice_privacy", "sluice_rules", "sluice_enrich", "batch"], config.Processors.Select(p => p.Type));
+
+        // The shipped transforms' settings are valid for their factories too.
+        _ = Sluice.Receiver.Export.ProcessorPipelines.Build(config, new Sluice.Transforms.Processing.ProcessorContext());
         var key = Assert.Single(config.Auth.Keys);
         Assert.Equal(new ApiKeyConfig { Key = "dev-key", Product = "default" }, key);
         Assert.Null(config.Auth.KeysFile);

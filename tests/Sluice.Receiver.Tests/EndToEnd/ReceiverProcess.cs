@@ -41,6 +41,10 @@ public sealed class ReceiverProcess : IAsyncDisposable
               batch:
                 send_batch_size: 20000
                 timeout: 200ms
+              sluice_schema:
+              sluice_privacy:
+              sluice_rules:
+              sluice_enrich:
             exporters:
               clickhouse:
                 endpoint: {clickHouseUrl}
@@ -65,7 +69,7 @@ public sealed class ReceiverProcess : IAsyncDisposable
               pipelines:
                 logs:
                   receivers: [otlp]
-                  processors: [batch]
+                  processors: [sluice_schema, sluice_privacy, sluice_rules, sluice_enrich, batch]
                   exporters: [clickhouse]
                 traces:
                   receivers: [otlp]
