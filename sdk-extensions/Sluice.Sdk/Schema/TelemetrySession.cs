@@ -1,0 +1,40 @@
+namespace Sluice.Sdk.Schema;
+
+/// <summary>
+/// The current session and user. The sequence number is taken when an event passes the rules,
+/// so the backend sees gaps only for events lost after that point (in transit or evicted).
+/// </summary>
+internal sealed class TelemetrySession
+{
+    private SessionState _state = new(Guid.NewGuid().ToString("N"));
+    private UserState? _user;
+
+    /// <summary>The current session id (32 lowercase hex characters).</summary>
+    public string SessionId => Volatile.Read(ref _state).Id;
+
+    /// <summary>The signed-in user, or null.</summary>
+    public UserState? User => Volatile.Read(ref _user);
+
+    /// <summary>Starts a new session: new id, sequence from 1.</summary>
+    public void Restart() => Volatile.Write(ref _state, new SessionState(Guid.NewGuid().ToString("N")));
+
+    /// <summary>Sets or clears the user.</summary>
+    public void SetUser(UserState? user) => Volatile.Write(ref _user, user);
+
+    /// <summary>Takes the next sequence number of the current session, with that session's id.</summary>
+    public long Next(out string sessionId)
+    {
+        var state = Volatile.Read(ref _state);
+        sessionId = state.Id;
+        return Interlocked.Increment(ref state.Sequence);
+    }
+
+    private sealed class SessionState(string id)
+    {
+        public readonly string Id = id;
+        public long Sequence;
+    }
+}
+
+/// <summary>A user id and its kind, set by the app.</summary>
+internal sealed record UserState(string Id, Privacy.UserKind Kind);
