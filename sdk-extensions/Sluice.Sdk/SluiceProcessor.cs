@@ -75,7 +75,7 @@ internal sealed class SluiceProcessor : CompositeProcessor<LogRecord>
         var privacy = _runtime.Privacy;
         var existing = record.Attributes;
         var user = _runtime.Session.User;
-        var envelopeCount = (_v1 ? 5 + _v1Constants.Length + 2 : 7) + (user is null ? 0 : 2);
+        var envelopeCount = (_v1 ? 8 + _v1Constants.Length : 7) + (user is null ? 0 : 2);
         var result = new KeyValuePair<string, object?>[envelopeCount + (existing?.Count ?? 0)];
         var i = 0;
         var sequence = _runtime.Session.Next(out var sessionId);

@@ -312,7 +312,9 @@ internal static class OtlpLogsSplitter
                 position += 8;
                 break;
             case LengthDelimited:
-                position += ReadLength(data, ref position);
+                // Read the length first: "position += ReadLength(..., ref position)" would add to the old position.
+                var length = ReadLength(data, ref position);
+                position += length;
                 break;
             case 5:
                 position += 4;

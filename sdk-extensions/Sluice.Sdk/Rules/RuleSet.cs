@@ -8,10 +8,10 @@ internal sealed record RuleSet
 {
     /// <summary>The rule-set version; the receiver echoes it in <c>Sluice-Rules-Version</c>.</summary>
     [JsonPropertyName("version")]
-    public string Version { get; init; } = string.Empty;
+    public string Version { get; set; } = string.Empty;
 
     [JsonPropertyName("rules")]
-    public IReadOnlyList<Rule> Rules { get; init; } = [];
+    public IReadOnlyList<Rule> Rules { get; set; } = [];
 
     public static readonly RuleSet Empty = new();
 
@@ -54,51 +54,51 @@ internal sealed record RuleSet
 internal sealed record Rule
 {
     [JsonPropertyName("id")]
-    public string Id { get; init; } = string.Empty;
+    public string Id { get; set; } = string.Empty;
 
     [JsonPropertyName("match")]
-    public RuleMatch Match { get; init; } = new();
+    public RuleMatch Match { get; set; } = new();
 
     /// <summary>False turns the matched events off.</summary>
     [JsonPropertyName("enabled")]
-    public bool Enabled { get; init; } = true;
+    public bool Enabled { get; set; } = true;
 
     /// <summary>Share of devices that keep the matched events, in (0, 1].</summary>
     [JsonPropertyName("sampleRate")]
-    public double SampleRate { get; init; } = 1;
+    public double SampleRate { get; set; } = 1;
 
     /// <summary>Most events per device and event name per window.</summary>
     [JsonPropertyName("cap")]
-    public RuleCap? Cap { get; init; }
+    public RuleCap? Cap { get; set; }
 }
 
 /// <summary>What a rule applies to; a missing field matches everything.</summary>
 internal sealed record RuleMatch
 {
     [JsonPropertyName("product")]
-    public string? Product { get; init; }
+    public string? Product { get; set; }
 
     [JsonPropertyName("minVersion")]
-    public string? MinVersion { get; init; }
+    public string? MinVersion { get; set; }
 
     [JsonPropertyName("maxVersion")]
-    public string? MaxVersion { get; init; }
+    public string? MaxVersion { get; set; }
 
     [JsonPropertyName("channels")]
-    public IReadOnlyList<string>? Channels { get; init; }
+    public IReadOnlyList<string>? Channels { get; set; }
 
     [JsonPropertyName("events")]
-    public IReadOnlyList<string>? Events { get; init; }
+    public IReadOnlyList<string>? Events { get; set; }
 }
 
 /// <summary>A per-device cap.</summary>
 internal sealed record RuleCap
 {
     [JsonPropertyName("count")]
-    public long Count { get; init; }
+    public long Count { get; set; }
 
     [JsonPropertyName("windowSeconds")]
-    public long WindowSeconds { get; init; }
+    public long WindowSeconds { get; set; }
 }
 
 [JsonSourceGenerationOptions(ReadCommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true)]
