@@ -135,7 +135,7 @@ public sealed class SluiceProcessorTests : IDisposable
         var receiver = new FakeReceiver();
         var options = SdkHarness.DefaultOptions(_folder.Path);
         var ops = options.AddChannel("ops", new Uri("http://ops.test:4317"), "k-ops");
-        ops.Protocol = Delivery.DeliveryProtocol.Grpc;
+        ops.Protocol = Sdk.Delivery.DeliveryProtocol.Grpc;
         ops.Events.Add("error");
         ops.FlushInterval = TimeSpan.FromMilliseconds(20);
         receiver.Respond = (_, request) => request.RequestUri!.Host == "ops.test" ? GrpcOk() : new HttpResponseMessage(System.Net.HttpStatusCode.OK);
