@@ -92,6 +92,11 @@ internal sealed class SluiceOptionsValidator : IValidateOptions<SluiceOptions>
             errors.Add("Sluice: OfflineStore needs MaxBytes >= 64 KiB, MaxFiles >= 1 and a positive MaxAge.");
         }
 
+        if (options.Rules.Enabled && options.Rules.Endpoint is null && options.Channels.Count > 0 && options.Channels[0].Protocol == Delivery.DeliveryProtocol.Grpc)
+        {
+            errors.Add("Sluice: Rules.Endpoint is required when the first channel uses gRPC (rules are fetched over HTTP).");
+        }
+
         if (options.Rules.PollInterval < TimeSpan.FromSeconds(1))
         {
             errors.Add("Sluice: Rules.PollInterval must be at least one second.");
