@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using System.Globalization;
 using Microsoft.Extensions.Compliance.Redaction;
@@ -12,7 +13,10 @@ namespace Sluice.Sdk.Privacy;
 /// </summary>
 internal sealed class PrivacyFilter
 {
+    private const int HashCacheSize = 4096;
+
     private readonly FrozenDictionary<string, PrivacyAction> _actions;
+    private readonly ConcurrentDictionary<string, string> _cache = new(StringComparer.Ordinal);
     private readonly HmacRedactor? _hasher;
     private readonly bool _clearInternal;
     private readonly bool _clearTest;
@@ -62,6 +66,12 @@ internal sealed class PrivacyFilter
     /// <summary>The user id as it may leave the process.</summary>
     public string ProtectUserId(UserState user)
     {
+        // Racing threads may both compute it; they get the same value.
+        return user.Protected ??= Protect(user);
+    }
+
+    private string Protect(UserState user)
+    {
         var clear = user.Kind switch
         {
             UserKind.Internal => _clearInternal,
@@ -83,6 +93,26 @@ internal sealed class PrivacyFilter
         };
 
         // Without a key there is nothing stable to hash with; never fall back to clear text.
-        return _hasher is null ? "redacted" : _hasher.Redact(text);
+        if (_hasher is null)
+        {
+            return "redacted";
+        }
+
+        // One HMAC costs microseconds (an OpenSSL call on Linux) and sensitive values repeat
+        // (the same path, the same e-mail), so recent results are kept. The cache only holds
+        // values the app already has in memory; it is cleared rather than evicted when full.
+        if (_cache.TryGetValue(text, out var hash))
+        {
+            return hash;
+        }
+
+        hash = _hasher.Redact(text);
+        if (_cache.Count >= HashCacheSize)
+        {
+            _cache.Clear();
+        }
+
+        _cache[text] = hash;
+        return hash;
     }
 }

@@ -37,4 +37,8 @@ internal sealed class TelemetrySession
 }
 
 /// <summary>A user id and its kind, set by the app.</summary>
-internal sealed record UserState(string Id, Privacy.UserKind Kind);
+internal sealed record UserState(string Id, Privacy.UserKind Kind)
+{
+    /// <summary>The id as it may leave the process, computed once per user rather than per event (an HMAC costs microseconds).</summary>
+    public string? Protected { get; set; }
+}

@@ -14,6 +14,8 @@ namespace Sluice.Sdk.Benchmarks;
 /// pipelines and are left out, so the difference is the SDK's own per-event cost.
 /// </summary>
 [MemoryDiagnoser]
+// In process: an out-of-process build would trip on the repository-wide ObjectPool pin (see the csproj).
+[InProcess]
 public class ProcessorBenchmarks : IDisposable
 {
     private static readonly Action<ILogger, string, string, Exception?> Saved =
