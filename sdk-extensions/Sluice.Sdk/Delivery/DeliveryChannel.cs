@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Threading.Channels;
 using Polly;
 using Polly.Retry;
@@ -135,10 +136,9 @@ internal sealed class DeliveryChannel : IAsyncDisposable
                     continue;
                 }
 
-                if (_store.TryReadOldest(Name) is { } stored)
+                if (_store.CountFor(Name) > 0)
                 {
-                    await DeliverAsync(stored.Gzip, stored.Events, token).ConfigureAwait(false);
-                    _store.Remove(stored.Sequence);
+                    await DeliverStoredAsync(token).ConfigureAwait(false);
                     continue;
                 }
 
@@ -156,6 +156,82 @@ internal sealed class DeliveryChannel : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// One request from several stored parts. Concatenated protobuf messages of the same type
+    /// are one message whose repeated fields are joined, so the parts are simply decompressed,
+    /// laid end to end and compressed again. Falls back to the first part alone if the result
+    /// would exceed the cap.
+    /// </summary>
+    internal static (byte[] Gzip, int Events, int Used) Coalesce(List<StoredPart> parts, int maxBytes)
+    {
+        if (parts.Count == 1)
+        {
+            return (parts[0].Gzip, parts[0].Events, 1);
+        }
+
+        using var joined = new MemoryStream();
+        var events = 0;
+        foreach (var part in parts)
+        {
+            using var input = new GZipStream(new MemoryStream(part.Gzip), CompressionMode.Decompress);
+            input.CopyTo(joined);
+            events += part.Events;
+        }
+
+        using var output = new MemoryStream((int)(joined.Length / 4) + 64);
+        using (var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            joined.Position = 0;
+            joined.CopyTo(gzip);
+        }
+
+        return output.Length <= maxBytes
+            ? (output.ToArray(), events, parts.Count)
+            : (parts[0].Gzip, parts[0].Events, 1);
+    }
+
+    /// <summary>
+    /// Sends the oldest stored parts. Each attempt reads the store afresh, so after an outage
+    /// the first request carries as many waiting parts as fit, not just the one that failed
+    /// first; only the files of the attempt that succeeded (or failed for good) are deleted.
+    /// </summary>
+    private async Task DeliverStoredAsync(CancellationToken token)
+    {
+        var attempt = new StoredAttempt();
+        var outcome = await _retry.ExecuteAsync(
+            async (state, ct) =>
+            {
+                var (channel, current) = state;
+                var stored = channel._store.TryReadOldest(channel.Name, channel._options.MaxEventsPerRequest, channel._options.MaxRequestBytes);
+                if (stored.Count == 0)
+                {
+                    // Evicted or found corrupt meanwhile: nothing left to send.
+                    current.Sequences.Clear();
+                    current.Events = 0;
+                    return SendOutcome.Success;
+                }
+
+                var (payload, events, used) = Coalesce(stored, channel._options.MaxRequestBytes);
+                current.Events = events;
+                current.Sequences.Clear();
+                for (var i = 0; i < used; i++)
+                {
+                    current.Sequences.Add(stored[i].Sequence);
+                }
+
+                channel.Counters.AddRequest();
+                return await channel._sender.SendAsync(payload, ct).ConfigureAwait(false);
+            },
+            (this, attempt),
+            token).ConfigureAwait(false);
+
+        Count(outcome, attempt.Events);
+        foreach (var sequence in attempt.Sequences)
+        {
+            _store.Remove(sequence);
+        }
+    }
+
     private async Task DeliverAsync(byte[] gzip, int events, CancellationToken token)
     {
         var outcome = await _retry.ExecuteAsync(
@@ -167,6 +243,11 @@ internal sealed class DeliveryChannel : IAsyncDisposable
             this,
             token).ConfigureAwait(false);
 
+        Count(outcome, events);
+    }
+
+    private void Count(SendOutcome outcome, int events)
+    {
         if (outcome.Result == SendResult.Success)
         {
             Counters.AddSent(events);
@@ -176,5 +257,13 @@ internal sealed class DeliveryChannel : IAsyncDisposable
             SluiceEventSource.Log.PermanentFailure(Name, outcome.Reason, events);
             Counters.AddPermanentFailure(events);
         }
+    }
+
+    /// <summary>What the latest attempt of a stored send carried.</summary>
+    private sealed class StoredAttempt
+    {
+        public List<long> Sequences { get; } = [];
+
+        public int Events { get; set; }
     }
 }

@@ -36,6 +36,7 @@ internal sealed class OfflineStore
 
     // Every stored file by sequence number (oldest first); guarded by _lock.
     private readonly SortedDictionary<long, StoredFile> _files = [];
+    private readonly Dictionary<string, int> _perChannel = new(StringComparer.Ordinal);
     private long _totalBytes;
     private long _nextSequence = 1;
 
@@ -106,8 +107,7 @@ internal sealed class OfflineStore
                         continue;
                     }
 
-                    _files[sequence] = new StoredFile(channel, path, sequence, header.Value.Bytes, header.Value.Events, header.Value.CreatedMs);
-                    _totalBytes += header.Value.Bytes;
+                    AddLocked(new StoredFile(channel, path, sequence, header.Value.Bytes, header.Value.Events, header.Value.CreatedMs));
                     _nextSequence = Math.Max(_nextSequence, sequence + 1);
                 }
             }
@@ -124,16 +124,7 @@ internal sealed class OfflineStore
     {
         lock (_lock)
         {
-            var count = 0;
-            foreach (var file in _files.Values)
-            {
-                if (file.Channel == channel)
-                {
-                    count++;
-                }
-            }
-
-            return count;
+            return _perChannel.TryGetValue(channel, out var count) ? count : 0;
         }
     }
 
@@ -179,8 +170,7 @@ internal sealed class OfflineStore
 
         lock (_lock)
         {
-            _files[sequence] = new StoredFile(channel, path, sequence, size, events, created);
-            _totalBytes += size;
+            AddLocked(new StoredFile(channel, path, sequence, size, events, created));
         }
 
         return true;
@@ -225,21 +215,88 @@ internal sealed class OfflineStore
         }
     }
 
+    /// <summary>
+    /// The oldest readable files of a channel that fit together in one request: at least one,
+    /// then more while the events and compressed bytes stay within the caps. After an outage
+    /// the store holds one small file per flush; sending them together keeps the request rate
+    /// (the design's concern at a million clients) near one per minute rather than one per second.
+    /// </summary>
+    public List<StoredPart> TryReadOldest(string channel, int maxEvents, long maxBytes)
+    {
+        var parts = new List<StoredPart>();
+        var events = 0;
+        long bytes = 0;
+        List<StoredFile> candidates;
+        lock (_lock)
+        {
+            EvictLocked(0);
+            candidates = [];
+            foreach (var file in _files.Values)
+            {
+                if (file.Channel == channel)
+                {
+                    candidates.Add(file);
+                    if (candidates.Count >= maxEvents)
+                    {
+                        break;
+                    }
+                }
+            }
+        }
+
+        foreach (var file in candidates)
+        {
+            if (parts.Count > 0 && (events + file.Events > maxEvents || bytes + file.Bytes - HeaderSize > maxBytes))
+            {
+                break;
+            }
+
+            var payload = TryReadPayload(file.Path);
+            if (payload is null)
+            {
+                SluiceEventSource.Log.CorruptFile(file.Path);
+                Counters.AddCorrupt();
+                Remove(file.Sequence);
+                continue;
+            }
+
+            parts.Add(new StoredPart(file.Sequence, payload, file.Events));
+            events += file.Events;
+            bytes += payload.Length;
+        }
+
+        return parts;
+    }
+
     /// <summary>Deletes a file once its events are delivered (or refused for good).</summary>
     public void Remove(long sequence)
     {
         StoredFile? file;
         lock (_lock)
         {
-            if (!_files.Remove(sequence, out file))
+            if (!_files.TryGetValue(sequence, out file))
             {
                 return;
             }
 
-            _totalBytes -= file.Bytes;
+            RemoveLocked(file);
         }
 
         TryDelete(file.Path);
+    }
+
+    private void AddLocked(StoredFile file)
+    {
+        _files[file.Sequence] = file;
+        _totalBytes += file.Bytes;
+        _perChannel[file.Channel] = (_perChannel.TryGetValue(file.Channel, out var count) ? count : 0) + 1;
+    }
+
+    private void RemoveLocked(StoredFile file)
+    {
+        _files.Remove(file.Sequence);
+        _totalBytes -= file.Bytes;
+        _perChannel[file.Channel]--;
     }
 
     private void EvictLocked(long incoming)
@@ -259,8 +316,7 @@ internal sealed class OfflineStore
                 return;
             }
 
-            _files.Remove(oldest.Sequence);
-            _totalBytes -= oldest.Bytes;
+            RemoveLocked(oldest);
             Counters.AddEvicted(oldest.Events);
             TryDelete(oldest.Path);
         }

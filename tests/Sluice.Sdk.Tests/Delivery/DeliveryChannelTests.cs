@@ -93,6 +93,26 @@ public sealed class DeliveryChannelTests : IDisposable
     }
 
     [Fact]
+    public async Task Accept_ManySmallStoredParts_SentTogetherWithinTheCaps()
+    {
+        var receiver = new FakeReceiver { Down = true };
+        var (channel, store) = Create(receiver, maxEvents: 10);
+        await using var _ = channel;
+        for (var i = 0; i < 7; i++)
+        {
+            channel.Accept(OtlpLogsSplitterTests.Request(("res", 3)));
+        }
+
+        await Wait.UntilAsync(() => store.FileCount == 7, "seven parts stored");
+        receiver.Down = false;
+
+        await Wait.UntilAdvancingAsync(_time, TimeSpan.FromSeconds(1), () => channel.Counters.Sent == 21, "all sent");
+        var accepted = receiver.Requests.Where(r => r.Accepted).Select(r => OtlpTestDecoder.Decode(OtlpTestDecoder.Gunzip(r.Payload)).Count).ToList();
+        Assert.Equal([9, 9, 3], accepted);
+        Assert.Equal(0, store.FileCount);
+    }
+
+    [Fact]
     public async Task Accept_DiskRefusesWrites_SendsFromMemory()
     {
         var receiver = new FakeReceiver();
@@ -106,13 +126,14 @@ public sealed class DeliveryChannelTests : IDisposable
         Assert.Equal(3, store.Counters.WriteFailures);
     }
 
-    private (DeliveryChannel Channel, OfflineStore Store) Create(FakeReceiver receiver, TimeSpan? maxDelay = null)
+    private (DeliveryChannel Channel, OfflineStore Store) Create(FakeReceiver receiver, TimeSpan? maxDelay = null, int maxEvents = 1000)
     {
         var options = new ChannelOptions
         {
             Name = "main",
             Endpoint = new Uri("http://receiver.test:4318"),
             ApiKey = "k",
+            MaxEventsPerRequest = maxEvents,
             RetryBaseDelay = TimeSpan.FromSeconds(1),
             RetryMaxDelay = maxDelay ?? TimeSpan.FromSeconds(4),
         };
