@@ -195,6 +195,36 @@ public sealed class SluiceProcessorTests : IDisposable
         await Wait.UntilAsync(() => restarted.Runtime.Store.FileCount == 0, "store emptied");
     }
 
+    [Fact]
+    public async Task OnEnd_10kEventsWithReceiverDownPartOfTheRun_AllArriveOnce()
+    {
+        var receiver = new FakeReceiver();
+        await using var sdk = SdkHarness.Start(SdkHarness.DefaultOptions(_folder.Path), receiver);
+
+        for (var i = 0; i < 10_000; i++)
+        {
+            if (i == 3_000)
+            {
+                receiver.Down = true;
+            }
+
+            if (i == 7_000)
+            {
+                await Wait.UntilAsync(() => sdk.Runtime.Channels[0].Counters.Retried > 0, "a send refused while down");
+                receiver.Down = false;
+            }
+
+            sdk.Telemetry.TrackEvent("tick", [new("i", (long)i)]);
+        }
+
+        await Wait.UntilAsync(() => sdk.Runtime.Channels[0].Counters.Sent == 10_000, "all sent", 30_000);
+        var records = receiver.AcceptedRecords();
+        Assert.Equal(10_000, records.Count);
+        Assert.Equal(10_000, records.Select(r => r.Attributes[SluiceAttributes.EventId]).Distinct().Count());
+        Assert.Equal(Enumerable.Range(0, 10_000).Select(i => (long)i), records.Select(r => (long)r.Attributes["i"]!).Order());
+        Assert.Equal(0, sdk.Runtime.Store.FileCount);
+    }
+
     private static HttpResponseMessage GrpcOk()
     {
         var response = new HttpResponseMessage(System.Net.HttpStatusCode.OK) { Content = new ByteArrayContent([0, 0, 0, 0, 0]) };
