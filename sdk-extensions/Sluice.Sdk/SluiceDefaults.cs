@@ -39,6 +39,9 @@ public static class SluiceDefaults
     /// <summary>How often the rules are polled.</summary>
     public static readonly TimeSpan RulesPollInterval = TimeSpan.FromMinutes(5);
 
+    /// <summary>Idle time after which the next event starts a new session.</summary>
+    public static readonly TimeSpan SessionTimeout = TimeSpan.FromMinutes(30);
+
     /// <summary>How often the SDK reports on itself.</summary>
     public static readonly TimeSpan HealthReportInterval = TimeSpan.FromMinutes(1);
 }

@@ -39,6 +39,9 @@ public sealed class SluiceOptions
     /// <summary>Bounds of the offline store, shared by all channels.</summary>
     public OfflineStoreOptions OfflineStore { get; set; } = new();
 
+    /// <summary>A new session starts when the app has sent no event for this long; <see cref="TimeSpan.Zero"/>: one session per process.</summary>
+    public TimeSpan SessionTimeout { get; set; } = SluiceDefaults.SessionTimeout;
+
     /// <summary>How often the SDK emits its own health event; <see cref="TimeSpan.Zero"/> turns it off.</summary>
     public TimeSpan HealthReportInterval { get; set; } = SluiceDefaults.HealthReportInterval;
 

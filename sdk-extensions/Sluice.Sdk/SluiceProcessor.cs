@@ -22,6 +22,7 @@ internal sealed class SluiceProcessor : CompositeProcessor<LogRecord>
     private readonly SluiceRuntime _runtime;
     private readonly object _epoch;
     private readonly bool _v1;
+    private readonly long _sessionTimeoutTicks;
     private readonly KeyValuePair<string, object?>[] _v1Constants;
     private CachedOffset _offset = new(long.MinValue, 0L);
 
@@ -31,6 +32,7 @@ internal sealed class SluiceProcessor : CompositeProcessor<LogRecord>
         _runtime = runtime;
         _epoch = runtime.Identity.Epoch;
         _v1 = runtime.Options.SchemaVersion == 1;
+        _sessionTimeoutTicks = runtime.Options.SessionTimeout.Ticks;
         var platform = PlatformInfo.Current;
         _v1Constants =
         [
@@ -87,7 +89,7 @@ internal sealed class SluiceProcessor : CompositeProcessor<LogRecord>
         var envelopeCount = (_v1 ? 8 + _v1Constants.Length : 7) + (user is null ? 0 : 2);
         var result = new KeyValuePair<string, object?>[envelopeCount + (existing?.Count ?? 0)];
         var i = 0;
-        var sequence = _runtime.Session.Next(out var sessionId);
+        var sequence = _runtime.Session.Next(_runtime.Time.GetUtcNow().UtcTicks, _sessionTimeoutTicks, out var sessionId);
         var offset = OffsetMinutes(record.Timestamp);
         var rate = sampleRate == 1 ? RateOne : sampleRate;
 

@@ -94,7 +94,14 @@ internal sealed class DeliveryChannel : IAsyncDisposable
             }
         }
 
-        _wake.Release();
+        try
+        {
+            _wake.Release();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Stopped already (a flush after shutdown): the parts are on disk for the next run.
+        }
     }
 
     /// <summary>Stops sending. What is not acknowledged stays in the store for the next run.</summary>

@@ -22,9 +22,29 @@ internal sealed class TelemetrySession
     public void SetUser(UserState? user) => Volatile.Write(ref _user, user);
 
     /// <summary>Takes the next sequence number of the current session, with that session's id.</summary>
-    public long Next(out string sessionId)
+    public long Next(out string sessionId) => Next(0, 0, out sessionId);
+
+    /// <summary>
+    /// As <see cref="Next(out string)"/>, but first starts a new session when the previous event
+    /// is more than <paramref name="timeoutTicks"/> old (0: never), as analytics SDKs do after
+    /// a long idle time. A clock set back counts as activity, not as a timeout.
+    /// </summary>
+    public long Next(long nowTicks, long timeoutTicks, out string sessionId)
     {
         var state = Volatile.Read(ref _state);
+        if (timeoutTicks > 0)
+        {
+            var last = Interlocked.Exchange(ref state.LastActivityTicks, nowTicks);
+            if (last != 0 && nowTicks - last > timeoutTicks)
+            {
+                var fresh = new SessionState(Guid.NewGuid().ToString("N")) { LastActivityTicks = nowTicks };
+
+                // Only one thread replaces the idle session; the others use the winner's.
+                Interlocked.CompareExchange(ref _state, fresh, state);
+                state = Volatile.Read(ref _state);
+            }
+        }
+
         sessionId = state.Id;
         return Interlocked.Increment(ref state.Sequence);
     }
@@ -33,6 +53,7 @@ internal sealed class TelemetrySession
     {
         public readonly string Id = id;
         public long Sequence;
+        public long LastActivityTicks;
     }
 }
 

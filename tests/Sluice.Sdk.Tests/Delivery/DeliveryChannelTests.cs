@@ -113,6 +113,17 @@ public sealed class DeliveryChannelTests : IDisposable
     }
 
     [Fact]
+    public async Task Accept_AfterStop_StoresForTheNextRunWithoutThrowing()
+    {
+        var (channel, store) = Create(new FakeReceiver());
+        await channel.DisposeAsync();
+
+        channel.Accept(OtlpLogsSplitterTests.Request(("res", 2)));
+
+        Assert.Equal(1, store.FileCount);
+    }
+
+    [Fact]
     public async Task Accept_DiskRefusesWrites_SendsFromMemory()
     {
         var receiver = new FakeReceiver();
