@@ -1,0 +1,206 @@
+using OpenTelemetry;
+using OpenTelemetry.Logs;
+using Sluice.Sdk.Delivery;
+using Sluice.Sdk.Privacy;
+using Sluice.Sdk.Rules;
+using Sluice.Sdk.Schema;
+
+namespace Sluice.Sdk;
+
+/// <summary>
+/// The SDK's processor, first and only in the log pipeline: on the app's thread it applies the
+/// rules (so a disabled event costs one lookup and nothing more), stamps the common schema,
+/// applies the privacy policy, then hands the record to each channel's processor. It is a
+/// <see cref="CompositeProcessor{T}"/> so shutdown flushes every channel (to disk) in order.
+/// </summary>
+internal sealed class SluiceProcessor : CompositeProcessor<LogRecord>
+{
+    private static readonly object SchemaV2 = 2L;
+    private static readonly object SchemaV1 = 1L;
+    private static readonly object RateOne = 1.0;
+
+    private readonly SluiceRuntime _runtime;
+    private readonly object _epoch;
+    private readonly bool _v1;
+    private readonly long _sessionTimeoutTicks;
+    private readonly KeyValuePair<string, object?>[] _v1Constants;
+    private CachedOffset _offset = new(long.MinValue, 0L);
+
+    public SluiceProcessor(SluiceRuntime runtime)
+        : base(CreateChannelProcessors(runtime))
+    {
+        _runtime = runtime;
+        _epoch = runtime.Identity.Epoch;
+        _v1 = runtime.Options.SchemaVersion == 1;
+        _sessionTimeoutTicks = runtime.Options.SessionTimeout.Ticks;
+        var platform = PlatformInfo.Current;
+        _v1Constants =
+        [
+            new(SchemaV1Attributes.MachineId, runtime.Identity.InstallationId),
+            new(SchemaV1Attributes.OsName, platform.OsName),
+            new(SchemaV1Attributes.OsVersion, platform.OsVersion),
+            new(SchemaV1Attributes.OsArch, platform.Arch),
+            new(SchemaV1Attributes.ProductName, runtime.Options.ProductName),
+            new(SchemaV1Attributes.ProductVersion, runtime.Options.ProductVersion),
+            new(SchemaV1Attributes.SdkName, PlatformInfo.SdkName),
+            new(SchemaV1Attributes.SdkVersion, platform.SdkVersion),
+            new(SchemaV1Attributes.Locale, platform.Locale),
+        ];
+    }
+
+    /// <summary>The name rules and channel filters match on: the OTLP event name (<c>EventId.Name</c>), else the logger category.</summary>
+    public static string EventNameOf(LogRecord record) => record.EventId.Name ?? record.CategoryName ?? string.Empty;
+
+    public override void OnEnd(LogRecord data)
+    {
+        if (Prepare(data))
+        {
+            base.OnEnd(data);
+        }
+    }
+
+    /// <summary>Rules, schema and privacy on one record; false when the rules drop it. Separate so benchmarks can time it alone.</summary>
+    internal bool Prepare(LogRecord data)
+    {
+        var verdict = _runtime.Rules.Evaluate(EventNameOf(data), out var sampleRate);
+        if (verdict != RuleVerdict.Keep)
+        {
+            _runtime.RuleCounters.Add(verdict);
+            return false;
+        }
+
+        data.Attributes = BuildAttributes(data, sampleRate);
+        return true;
+    }
+
+    protected override bool OnShutdown(int timeoutMilliseconds)
+    {
+        // Flushes each channel's queue through its exporter into the offline store.
+        var flushed = base.OnShutdown(timeoutMilliseconds);
+        _runtime.StopAsync().AsTask().GetAwaiter().GetResult();
+        return flushed;
+    }
+
+    private KeyValuePair<string, object?>[] BuildAttributes(LogRecord record, double sampleRate)
+    {
+        var privacy = _runtime.Privacy;
+        var existing = record.Attributes;
+        var user = _runtime.Session.User;
+        var envelopeCount = (_v1 ? 8 + _v1Constants.Length : 7) + (user is null ? 0 : 2);
+        var result = new KeyValuePair<string, object?>[envelopeCount + (existing?.Count ?? 0)];
+        var i = 0;
+        var sequence = _runtime.Session.Next(_runtime.Time.GetUtcNow().UtcTicks, _sessionTimeoutTicks, out var sessionId);
+        var offset = OffsetMinutes(record.Timestamp);
+        var rate = sampleRate == 1 ? RateOne : sampleRate;
+
+        result[i++] = new(SluiceAttributes.EventId, NewEventId());
+        result[i++] = new(SluiceAttributes.SchemaVersion, _v1 ? SchemaV1 : SchemaV2);
+        result[i++] = new(SluiceAttributes.SessionEpoch, _epoch);
+        result[i++] = new(SluiceAttributes.SampleRate, rate);
+        if (_v1)
+        {
+            result[i++] = new(SchemaV1Attributes.SessionId, sessionId);
+            result[i++] = new(SchemaV1Attributes.Sequence, sequence);
+            result[i++] = new(SchemaV1Attributes.TimeZoneOffsetMinutes, offset);
+            result[i++] = new(SchemaV1Attributes.EventTime, new DateTimeOffset(record.Timestamp, TimeSpan.Zero).ToUnixTimeMilliseconds());
+            _v1Constants.CopyTo(result, i);
+            i += _v1Constants.Length;
+            if (user is not null)
+            {
+                result[i++] = new(SchemaV1Attributes.UserId, privacy.ProtectUserId(user));
+                result[i++] = new(SluiceAttributes.UserKind, KindName(user.Kind));
+            }
+        }
+        else
+        {
+            result[i++] = new(SluiceAttributes.SessionId, sessionId);
+            result[i++] = new(SluiceAttributes.SessionSequence, sequence);
+            result[i++] = new(SluiceAttributes.TimeZoneOffsetMinutes, offset);
+            if (user is not null)
+            {
+                result[i++] = new(SluiceAttributes.UserId, privacy.ProtectUserId(user));
+                result[i++] = new(SluiceAttributes.UserKind, KindName(user.Kind));
+            }
+        }
+
+        var redacted = false;
+        if (existing is not null)
+        {
+            var filter = privacy.HasAttributeRules;
+            for (var j = 0; j < existing.Count; j++)
+            {
+                var attribute = existing[j];
+                if (filter)
+                {
+                    switch (privacy.ActionFor(attribute.Key))
+                    {
+                        case PrivacyAction.Hash:
+                            attribute = new(attribute.Key, privacy.Hash(attribute.Value));
+                            redacted = true;
+                            break;
+                        case PrivacyAction.Drop:
+                            redacted = true;
+                            continue;
+                    }
+                }
+
+                result[i++] = attribute;
+            }
+        }
+
+        if (redacted)
+        {
+            // A formatted message would carry the clear values; the template does not.
+            record.FormattedMessage = null;
+        }
+
+        return i == result.Length ? result : result[..i];
+    }
+
+    /// <summary>
+    /// 128 random bits as 32 lowercase hex characters. The id only has to be unique, not secret,
+    /// so the fast per-thread generator is used instead of Guid.NewGuid (a system call on Linux).
+    /// </summary>
+    internal static string NewEventId()
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        Random.Shared.NextBytes(bytes);
+        return Convert.ToHexStringLower(bytes);
+    }
+
+    private object OffsetMinutes(DateTime timestampUtc)
+    {
+        // The offset changes at most on the hour (DST); compute it once per hour, not per event.
+        var hour = timestampUtc.Ticks / TimeSpan.TicksPerHour;
+        var cached = Volatile.Read(ref _offset);
+        if (cached.Hour == hour)
+        {
+            return cached.Minutes;
+        }
+
+        var minutes = (long)_runtime.Time.LocalTimeZone.GetUtcOffset(timestampUtc).TotalMinutes;
+        var fresh = new CachedOffset(hour, minutes);
+        Volatile.Write(ref _offset, fresh);
+        return fresh.Minutes;
+    }
+
+    private static string KindName(UserKind kind) => kind switch
+    {
+        UserKind.Internal => "internal",
+        UserKind.Test => "test",
+        _ => "external",
+    };
+
+    private static List<BaseProcessor<LogRecord>> CreateChannelProcessors(SluiceRuntime runtime)
+    {
+        var processors = new List<BaseProcessor<LogRecord>>();
+        foreach (var channel in runtime.Channels)
+        {
+            processors.Add(new ChannelProcessor(channel));
+        }
+
+        return processors;
+    }
+
+    private sealed record CachedOffset(long Hour, object Minutes);
+}
