@@ -102,9 +102,9 @@ internal sealed class SluiceOptionsValidator : IValidateOptions<SluiceOptions>
             errors.Add("Sluice: Rules.PollInterval must be at least one second.");
         }
 
-        if (options.HealthReportInterval < TimeSpan.Zero)
+        if (options.HealthReportInterval < TimeSpan.Zero || options.SessionTimeout < TimeSpan.Zero)
         {
-            errors.Add("Sluice: HealthReportInterval must not be negative.");
+            errors.Add("Sluice: HealthReportInterval and SessionTimeout must not be negative.");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
