@@ -42,7 +42,9 @@ internal static partial class ConfigLoader
     private static readonly string[] FileStorageKeys = ["directory", "max_size_mib", "segment_size_mib", "pushback_percent", "fsync"];
     private static readonly string[] RulesKeys = ["file"];
     private static readonly string[] ServiceKeys = ["extensions", "pipelines", "telemetry"];
-    private static readonly string[] TelemetryKeys = ["logs"];
+    private static readonly string[] TelemetryKeys = ["logs", "metrics"];
+    private static readonly string[] TelemetryMetricsKeys = ["level", "interval"];
+    private static readonly string[] MetricsLevels = ["none", "basic", "normal", "detailed"];
     private static readonly string[] TelemetryLogKeys = ["level"];
     private static readonly string[] LogLevels = ["debug", "info", "warn", "error"];
     private static readonly string[] PipelineKeys = ["receivers", "processors", "exporters"];
@@ -116,7 +118,11 @@ internal static partial class ConfigLoader
 
         var enabledExtensions = ReadServiceExtensions(reader, service, extensions);
         var (signals, pipelineProcessors, usedProcessors) = ReadPipelines(reader, service, receivers, processors, exporters, reported);
-        string logLevel = service.Map("telemetry", TelemetryKeys).Map("logs", TelemetryLogKeys).Choice("level", new ServiceConfig().LogLevel, LogLevels);
+        var telemetry = service.Map("telemetry", TelemetryKeys);
+        string logLevel = telemetry.Map("logs", TelemetryLogKeys).Choice("level", new ServiceConfig().LogLevel, LogLevels);
+        var telemetryMetrics = telemetry.Map("metrics", TelemetryMetricsKeys);
+        bool selfMetrics = telemetryMetrics.Choice("level", "normal", MetricsLevels) != "none";
+        var selfMetricsInterval = telemetryMetrics.Duration("interval", new ServiceConfig().SelfMetricsInterval, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
 
         CheckAuthenticators(reader, extensions, enabledExtensions, authenticators, receivers);
         var auth = ReadAuth(reader, extensions, environment, errors);
@@ -144,7 +150,14 @@ internal static partial class ConfigLoader
             HealthCheck = healthCheck,
             Spool = ReadSpool(extensions),
             Rules = rules,
-            Service = new ServiceConfig { LogLevel = logLevel, Pipelines = signals, PipelineProcessors = pipelineProcessors },
+            Service = new ServiceConfig
+            {
+                LogLevel = logLevel,
+                Pipelines = signals,
+                PipelineProcessors = pipelineProcessors,
+                SelfMetrics = selfMetrics,
+                SelfMetricsInterval = selfMetricsInterval,
+            },
             Processors = usedProcessors,
         };
     }

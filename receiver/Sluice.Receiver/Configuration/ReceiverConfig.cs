@@ -150,6 +150,12 @@ internal sealed record ServiceConfig
     /// <summary><c>telemetry.logs.level</c>.</summary>
     public string LogLevel { get; init; } = "info";
 
+    /// <summary><c>telemetry.metrics.level</c> is not <c>none</c>: the receiver sends its own metrics through its own pipeline into ClickHouse.</summary>
+    public bool SelfMetrics { get; init; } = true;
+
+    /// <summary><c>telemetry.metrics.interval</c>: how often the receiver exports its own metrics into its pipeline.</summary>
+    public TimeSpan SelfMetricsInterval { get; init; } = TimeSpan.FromSeconds(15);
+
     /// <summary>The signals with a pipeline in <c>service.pipelines</c>; items of other signals get 404.</summary>
     public IReadOnlySet<string> Pipelines { get; init; } = new HashSet<string>(StringComparer.Ordinal) { "logs", "traces", "metrics" };
 

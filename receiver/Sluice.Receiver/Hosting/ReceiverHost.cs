@@ -54,13 +54,15 @@ internal static class ReceiverHost
         services.AddSingleton(config);
         services.AddSingleton(pipelines);
         services.AddSingleton(TimeProvider.System);
+        var selfKey = SelfTelemetry.NewKey();
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(ReceiverMetrics.MeterName, "System.Runtime", "Microsoft.AspNetCore.Server.Kestrel")
             .AddView("sluice.clickhouse.insert.duration", new ExplicitBucketHistogramConfiguration { Boundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] })
             .AddView("sluice.clickhouse.insert.rows", new ExplicitBucketHistogramConfiguration { Boundaries = [10, 100, 1_000, 5_000, 10_000, 25_000, 50_000, 100_000, 250_000] })
-            .AddPrometheusExporter());
+            .AddPrometheusExporter()
+            .AddSelfExport(config, selfKey));
         services.AddSingleton<ReceiverMetrics>();
-        services.AddSingleton(sp => new ApiKeyAuthenticator(config.Auth.Keys));
+        services.AddSingleton(sp => new ApiKeyAuthenticator([.. config.Auth.Keys, selfKey]));
         services.AddSingleton(sp => FileSpool.Open(
             config.Spool.Directory,
             config.Spool.MaxSizeBytes,

@@ -65,6 +65,9 @@ public sealed class ReceiverProcess : IAsyncDisposable
                 segment_size_mib: {Math.Min(64, spoolMaxMib)}
             {extraYaml}
             service:
+              telemetry:
+                metrics:
+                  interval: 2s
               extensions: [bearertokenauth, health_check, file_storage]
               pipelines:
                 logs:

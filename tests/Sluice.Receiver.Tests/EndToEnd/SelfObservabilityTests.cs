@@ -44,6 +44,16 @@ public sealed class SelfObservabilityTests(ClickHouseServer clickHouse, ITestOut
         Assert.Contains("sluice_spool_oldest_age_seconds", metrics, StringComparison.Ordinal);
         Assert.Contains("sluice_clickhouse_insert_duration_seconds", metrics, StringComparison.Ordinal);
 
+        // The same metrics reach ClickHouse through the receiver's own pipeline (delta points: they add up).
+        string accepted = $"SELECT sum(Value) FROM {receiver.Database}.otel_metrics_sum FINAL WHERE ServiceName = 'sluice-receiver' " +
+            "AND MetricName = 'sluice.receiver.items.accepted' AND AttributesValues[indexOf(AttributesKeys, 'signal')] = 'logs'";
+        await Eventually.UntilAsync(
+            async () => (await clickHouse.QueryAsync(accepted)).Trim() == "300",
+            TimeSpan.FromSeconds(30),
+            "the receiver's own accepted-items counter in ClickHouse to reach 300");
+        Assert.Equal("sluice-receiver", (await clickHouse.QueryAsync(
+            $"SELECT DISTINCT Product FROM {receiver.Database}.otel_metrics_sum WHERE ServiceName = 'sluice-receiver'")).Trim());
+
         // OTLP is not served on the health port, nor health on the OTLP port.
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync(new Uri(receiver.HttpEndpoint, "metrics"))).StatusCode);
     }
