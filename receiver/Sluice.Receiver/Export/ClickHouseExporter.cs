@@ -96,40 +96,72 @@ internal sealed class ClickHouseExporter : BackgroundService
             _metrics.SpoolCorrupt();
             Log.SpoolCorruption(_logger, segment, what);
         };
-        using var writers = new TableWriterSet();
+        // Two buffers, so that decoding and encoding the next batch overlaps the insert of the
+        // previous one; at most one insert is in flight, and checkpoints move in spool order.
+        using var first = new PendingFlush();
+        using var second = new PendingFlush();
+        var filling = first;
+        Task? inflight = null;
         var batch = new TelemetryBatch();
-        var pending = new PendingFlush();
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                Drain(reader, batch, writers, pending);
-                if (pending.Records > 0 && (writers.PendingRows >= _batchSize || _time.GetUtcNow() - pending.Since >= _batchTimeout || pending.Records == pending.RejectedOnly))
+                Drain(reader, batch, filling, oldestIsMine: inflight is null || inflight.IsCompleted);
+                if (filling.Records > 0 && (filling.Writers.PendingRows >= _batchSize || _time.GetUtcNow() - filling.Since >= _batchTimeout || filling.Records == filling.RejectedOnly))
                 {
-                    await FlushAsync(writers, pending, stoppingToken).ConfigureAwait(false);
+                    if (inflight is not null)
+                    {
+                        await inflight.ConfigureAwait(false);
+                    }
+
+                    var next = filling == first ? second : first;
+                    inflight = FlushAsync(filling, next, stoppingToken);
+                    filling = next;
                     continue;
                 }
 
-                await WaitForWorkAsync(reader.Position, pending, stoppingToken).ConfigureAwait(false);
+                if (inflight is { IsCompleted: true })
+                {
+                    await inflight.ConfigureAwait(false);
+                    inflight = null;
+                }
+
+                await WaitForWorkAsync(reader.Position, filling, inflight, stoppingToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
 
-        // Stopping: one bounded attempt to insert what is buffered; what does not make it stays in
-        // the spool (its checkpoint did not move) and is sent after the next start.
-        if (pending.Records > 0)
+        // Stopping: one bounded attempt to insert what is buffered, in order; what does not make it
+        // stays in the spool (its checkpoint did not move) and is sent after the next start.
+        using var budget = new CancellationTokenSource(ShutdownFlushBudget, _time);
+        try
         {
-            using var budget = new CancellationTokenSource(ShutdownFlushBudget, _time);
-            try
+            if (inflight is not null)
             {
-                await FlushAsync(writers, pending, budget.Token).ConfigureAwait(false);
+                try
+                {
+                    await inflight.ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Cancelled with the service: its rows are still in its buffer, flushed below.
+                }
             }
-            catch (OperationCanceledException)
+
+            foreach (var buffer in new[] { filling == first ? second : first, filling })
             {
-                Log.ShutdownFlushAbandoned(_logger, writers.PendingRows);
+                if (buffer.Records > 0)
+                {
+                    await FlushAsync(buffer, null, budget.Token).ConfigureAwait(false);
+                }
             }
+        }
+        catch (OperationCanceledException)
+        {
+            Log.ShutdownFlushAbandoned(_logger, first.Writers.PendingRows + second.Writers.PendingRows);
         }
     }
 
@@ -149,8 +181,9 @@ internal sealed class ClickHouseExporter : BackgroundService
     }
 
     /// <summary>Reads what is durable, up to a batch, into the table buffers.</summary>
-    private void Drain(SpoolReader reader, TelemetryBatch batch, TableWriterSet writers, PendingFlush pending)
+    private void Drain(SpoolReader reader, TelemetryBatch batch, PendingFlush pending, bool oldestIsMine)
     {
+        var writers = pending.Writers;
         while (writers.PendingRows < _batchSize && reader.TryRead(out var record))
         {
             batch.Clear();
@@ -176,9 +209,14 @@ internal sealed class ClickHouseExporter : BackgroundService
 
             if (pending.Records == 0)
             {
-                // Everything before this record is committed: it is the oldest one not in ClickHouse.
+                // With no insert in flight, everything before this record is committed: it is the
+                // oldest one not in ClickHouse.
                 pending.Since = _time.GetUtcNow();
-                _state.SetOldestPending(record.ReceivedUnixNano);
+                pending.OldestReceivedUnixNano = record.ReceivedUnixNano;
+                if (oldestIsMine)
+                {
+                    _state.SetOldestPending(record.ReceivedUnixNano);
+                }
             }
 
             pending.Records++;
@@ -192,8 +230,10 @@ internal sealed class ClickHouseExporter : BackgroundService
         }
     }
 
-    private async Task FlushAsync(TableWriterSet writers, PendingFlush pending, CancellationToken cancellationToken)
+    /// <summary>Inserts every table of <paramref name="pending"/>, retrying until it succeeds, then moves the checkpoint past it.</summary>
+    private async Task FlushAsync(PendingFlush pending, PendingFlush? next, CancellationToken cancellationToken)
     {
+        var writers = pending.Writers;
         var done = new HashSet<string>(StringComparer.Ordinal);
         await _retry.ExecuteAsync(
             async token =>
@@ -215,14 +255,15 @@ internal sealed class ClickHouseExporter : BackgroundService
 
         _state.ClickHouseSucceeded();
         _spool.Commit(pending.Position);
-        _state.SetOldestPending(0);
+        _state.SetOldestPending(next is { Records: > 0 } ? next.OldestReceivedUnixNano : 0);
         writers.Clear();
         pending.Reset();
     }
 
-    private async Task WaitForWorkAsync(SpoolPosition position, PendingFlush pending, CancellationToken stoppingToken)
+    private async Task WaitForWorkAsync(SpoolPosition position, PendingFlush pending, Task? inflight, CancellationToken stoppingToken)
     {
-        // With rows buffered, wake up when their batch is due even if nothing new arrives.
+        // With rows buffered, wake up when their batch is due even if nothing new arrives; with an
+        // insert in flight, wake up when it ends.
         TimeSpan wait = pending.Records > 0 ? _batchTimeout - (_time.GetUtcNow() - pending.Since) : TimeSpan.FromSeconds(30);
         if (wait <= TimeSpan.Zero)
         {
@@ -233,21 +274,26 @@ internal sealed class ClickHouseExporter : BackgroundService
         timeout.CancelAfter(wait);
         try
         {
-            await _spool.WaitForDataAsync(position, timeout.Token).ConfigureAwait(false);
+            var data = _spool.WaitForDataAsync(position, timeout.Token);
+            await (inflight is null ? data : Task.WhenAny(data, inflight)).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
         {
         }
     }
 
-    /// <summary>What the table buffers hold that the checkpoint has not passed yet.</summary>
-    private sealed class PendingFlush
+    /// <summary>One buffer of rows (a writer per table) and what of the spool they cover, not yet past the checkpoint.</summary>
+    private sealed class PendingFlush : IDisposable
     {
+        public TableWriterSet Writers { get; } = new();
+
         public int Records { get; set; }
 
         public int RejectedOnly { get; set; }
 
         public DateTimeOffset Since { get; set; }
+
+        public ulong OldestReceivedUnixNano { get; set; }
 
         public SpoolPosition Position { get; set; }
 
@@ -255,6 +301,9 @@ internal sealed class ClickHouseExporter : BackgroundService
         {
             Records = 0;
             RejectedOnly = 0;
+            OldestReceivedUnixNano = 0;
         }
+
+        public void Dispose() => Writers.Dispose();
     }
 }

@@ -200,6 +200,16 @@ public sealed class ReceiverProcess : IAsyncDisposable
             $"the receiver to answer /{path}");
     }
 
+    /// <summary>CPU time the receiver process has used so far (user + system).</summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            _process!.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
     /// <summary>SIGKILL: no chance to flush anything.</summary>
     public async Task KillAsync()
     {
