@@ -21,19 +21,31 @@ internal sealed class RulesReloader : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _changed = new(0, 1);
+    private readonly bool _watch;
     private FileSystemWatcher? _watcher;
 
     public RulesReloader(RulesStore store, TimeProvider time, ILogger<RulesReloader> logger)
+        : this(store, time, logger, watch: true)
+    {
+    }
+
+    /// <summary>Tests turn the watcher off to see the periodic check alone at work.</summary>
+    internal RulesReloader(RulesStore store, TimeProvider time, ILogger<RulesReloader> logger, bool watch)
     {
         _store = store;
         _time = time;
         _logger = logger;
+        _watch = watch;
     }
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         Log.Loaded(_logger, _store.Path, _store.Book.Rules.Count, _store.Book.Version);
-        Watch();
+        if (_watch)
+        {
+            Watch();
+        }
+
         return base.StartAsync(cancellationToken);
     }
 

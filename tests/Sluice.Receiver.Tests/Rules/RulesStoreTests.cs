@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using Sluice.Receiver.Configuration;
 using Sluice.Receiver.Rules;
 using Sluice.Testing;
@@ -116,6 +117,35 @@ public sealed class RulesStoreTests : IDisposable
 
         Assert.True(store.Reload(force: false).Changed);
         Assert.Equal(2, store.Current.Rules.Count);
+    }
+
+    [Fact]
+    public async Task Reloader_NoNotification_PeriodicCheckReloadsAfterTheInterval()
+    {
+        File.WriteAllText(FilePath, XOff);
+        var store = RulesStore.Open(FilePath);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var reloader = new RulesReloader(store, time, NullLogger<RulesReloader>.Instance, watch: false);
+        await reloader.StartAsync(CancellationToken.None);
+        try
+        {
+            File.WriteAllText(FilePath, YOff + "# longer, so the size differs\n");
+            Assert.Equal("x-off", Assert.Single(store.Current.Rules).Id);
+
+            // Only fake time moves the check: advance it until the loop has looked again.
+            await Eventually.UntilAsync(
+                () =>
+                {
+                    time.Advance(RulesReloader.CheckInterval);
+                    return Task.FromResult(store.Current.Rules is [{ Id: "y-off" }]);
+                },
+                TimeSpan.FromSeconds(10),
+                "the periodic check to reload");
+        }
+        finally
+        {
+            await reloader.StopAsync(CancellationToken.None);
+        }
     }
 
     [Fact]
