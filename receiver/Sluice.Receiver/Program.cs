@@ -1,7 +1,9 @@
 using Sluice.Receiver.Configuration;
 using Sluice.Receiver.Export;
 using Sluice.Receiver.Hosting;
+using Sluice.Receiver.Rules;
 using Sluice.Transforms.Processing;
+using Sluice.Transforms.Processing.Rules;
 
 namespace Sluice.Receiver;
 
@@ -41,10 +43,19 @@ internal static class Program
 
         ReceiverConfig config;
         ProcessorPipelines pipelines;
+        RulesStore? rules = null;
         try
         {
             config = ConfigLoader.LoadFile(path);
-            pipelines = ProcessorPipelines.Build(config, new ProcessorContext { Time = TimeProvider.System });
+
+            // A broken rules file stops the start like a config error: the kill switches an SRE
+            // wrote must be in force, or the receiver must say why not.
+            rules = config.Rules.File is { } rulesFile ? RulesStore.Open(rulesFile) : null;
+            pipelines = ProcessorPipelines.Build(config, new ProcessorContext
+            {
+                Time = TimeProvider.System,
+                Rules = rules ?? (IRuleSource)StaticRuleSource.Empty,
+            });
         }
         catch (ConfigException ex)
         {
@@ -63,7 +74,7 @@ internal static class Program
             return 0;
         }
 
-        await using var app = ReceiverHost.Build(config, pipelines, []);
+        await using var app = ReceiverHost.Build(config, pipelines, rules, []);
         await app.RunAsync().ConfigureAwait(false);
         return 0;
     }

@@ -3,6 +3,7 @@ using Grpc.AspNetCore.Server.Model;
 using Grpc.Core;
 using Sluice.Receiver.Ingest;
 using Sluice.Receiver.Otlp;
+using Sluice.Receiver.Rules;
 using Sluice.Receiver.Spool;
 using Sluice.Receiver.Telemetry;
 using Sluice.Transforms.Model;
@@ -14,7 +15,7 @@ namespace Sluice.Receiver.Grpc;
 /// so the request reaches the same hand-written decoder as OTLP/HTTP protobuf, with no generated
 /// classes. gzip request compression is handled by Grpc.AspNetCore.
 /// </summary>
-internal sealed class OtlpGrpcService(IngestPipeline pipeline, ReceiverMetrics metrics)
+internal sealed class OtlpGrpcService(IngestPipeline pipeline, ReceiverMetrics metrics, RulesAnnouncer rules)
 {
     public const string LogsService = "opentelemetry.proto.collector.logs.v1.LogsService";
     public const string TraceService = "opentelemetry.proto.collector.trace.v1.TraceService";
@@ -24,8 +25,14 @@ internal sealed class OtlpGrpcService(IngestPipeline pipeline, ReceiverMetrics m
 
     public async Task<byte[]> ExportAsync(Signal signal, byte[] request, ServerCallContext context)
     {
-        var outcome = await ProcessAsync(signal, request, context).ConfigureAwait(false);
+        var (outcome, product) = await ProcessAsync(signal, request, context).ConfigureAwait(false);
         metrics.Request("grpc", signal, (int)outcome.Code);
+
+        // Response headers (initial metadata), sent before the status, for errors as for successes.
+        if (rules.VersionFor(product, context.RequestHeaders.GetValue("authorization")) is { } rulesVersion)
+        {
+            await context.WriteResponseHeadersAsync(new Metadata { { RulesAnnouncer.GrpcHeaderName, rulesVersion } }).ConfigureAwait(false);
+        }
         if (outcome.IsSuccess)
         {
             return OtlpResponse.Success(signal, PayloadEncoding.Protobuf, outcome.Rejected, outcome.Message);
@@ -39,13 +46,14 @@ internal sealed class OtlpGrpcService(IngestPipeline pipeline, ReceiverMetrics m
         throw new RpcException(new Status((StatusCode)outcome.Code, message), trailers);
     }
 
-    private async Task<IngestOutcome> ProcessAsync(Signal signal, byte[] request, ServerCallContext context)
+    /// <summary>The outcome, and the key's product when admission got as far as looking it up (else empty).</summary>
+    private async Task<(IngestOutcome Outcome, string Product)> ProcessAsync(Signal signal, byte[] request, ServerCallContext context)
     {
         var headers = context.RequestHeaders;
         var admission = pipeline.Admit(signal, headers.GetValue("authorization"), out string product);
         if (admission is { } refused)
         {
-            return refused;
+            return (refused, string.Empty);
         }
 
         try
@@ -53,7 +61,7 @@ internal sealed class OtlpGrpcService(IngestPipeline pipeline, ReceiverMetrics m
             ulong sentAt = long.TryParse(headers.GetValue("sluice-sent-at"), NumberStyles.None, CultureInfo.InvariantCulture, out long ms) && ms > 0
                 ? (ulong)ms * 1_000_000
                 : 0;
-            return await pipeline.IngestAsync(signal, PayloadEncoding.Protobuf, request, product, sentAt).ConfigureAwait(false);
+            return (await pipeline.IngestAsync(signal, PayloadEncoding.Protobuf, request, product, sentAt).ConfigureAwait(false), product);
         }
         finally
         {

@@ -9,6 +9,7 @@ using Sluice.Receiver.Grpc;
 using Sluice.Receiver.Health;
 using Sluice.Receiver.Http;
 using Sluice.Receiver.Ingest;
+using Sluice.Receiver.Rules;
 using Sluice.Receiver.Spool;
 using Sluice.Receiver.Telemetry;
 
@@ -17,7 +18,11 @@ namespace Sluice.Receiver.Hosting;
 /// <summary>Builds the receiver's web host from its configuration: Kestrel endpoints, services, routes.</summary>
 internal static class ReceiverHost
 {
-    public static WebApplication Build(ReceiverConfig config, ProcessorPipelines pipelines, string[] args)
+    /// <param name="config">The validated configuration.</param>
+    /// <param name="pipelines">The transforms, built from <paramref name="config"/>.</param>
+    /// <param name="rules">The rules store the pipelines' <c>sluice_rules</c> read; null when <c>sluice_rules</c> is not among the extensions.</param>
+    /// <param name="args">Host arguments.</param>
+    public static WebApplication Build(ReceiverConfig config, ProcessorPipelines pipelines, RulesStore? rules, string[] args)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = Directory.GetCurrentDirectory() });
         builder.Logging.ClearProviders();
@@ -71,6 +76,13 @@ internal static class ReceiverHost
             config.Spool.Fsync,
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("Sluice.Receiver.Spool")));
         services.AddSingleton<IngestPipeline>();
+        services.AddSingleton(sp => new RulesAnnouncer(rules, sp.GetRequiredService<ApiKeyAuthenticator>()));
+        if (rules is not null)
+        {
+            services.AddSingleton(rules);
+            services.AddHostedService<RulesReloader>();
+        }
+
         services.AddSingleton<ReceiverState>();
         services.AddSingleton(sp => new ClickHouseClient(config.ClickHouse));
         services.AddHostedService<ClickHouseExporter>();
@@ -98,6 +110,7 @@ internal static class ReceiverHost
         if (endpoints.Http is { } httpEndpoint)
         {
             app.MapOtlpHttp(httpEndpoint.Port);
+            app.MapRules(httpEndpoint.Port);
         }
 
         if (endpoints.Grpc is { } grpcEndpoint)

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 using Sluice.Receiver.Ingest;
 using Sluice.Receiver.Otlp;
+using Sluice.Receiver.Rules;
 using Sluice.Receiver.Spool;
 using Sluice.Receiver.Telemetry;
 using Sluice.Transforms.Model;
@@ -33,25 +34,34 @@ internal static class OtlpHttpEndpoints
     {
         var pipeline = context.RequestServices.GetRequiredService<IngestPipeline>();
         var metrics = context.RequestServices.GetRequiredService<ReceiverMetrics>();
-        var outcome = await ProcessAsync(context, pipeline, signal).ConfigureAwait(false);
+        var (outcome, product) = await ProcessAsync(context, pipeline, signal).ConfigureAwait(false);
         metrics.Request("http", signal, outcome.HttpStatus);
+
+        // Errors too: a client being throttled learns of a new kill switch as early as one that is not.
+        string? rulesVersion = context.RequestServices.GetRequiredService<RulesAnnouncer>().VersionFor(product, context.Request.Headers.Authorization);
+        if (rulesVersion is not null)
+        {
+            context.Response.Headers[RulesAnnouncer.HeaderName] = rulesVersion;
+        }
+
         await WriteAsync(context, signal, EncodingOf(context.Request.ContentType) ?? PayloadEncoding.Json, outcome).ConfigureAwait(false);
     }
 
-    private static async Task<IngestOutcome> ProcessAsync(HttpContext context, IngestPipeline pipeline, Signal signal)
+    /// <summary>The outcome, and the key's product when admission got as far as looking it up (else empty).</summary>
+    private static async Task<(IngestOutcome Outcome, string Product)> ProcessAsync(HttpContext context, IngestPipeline pipeline, Signal signal)
     {
         var request = context.Request;
         var encoding = EncodingOf(request.ContentType);
         if (encoding is null)
         {
-            return IngestOutcome.UnsupportedMediaType(
-                $"Content-Type '{request.ContentType}' is not supported; send 'application/x-protobuf' or 'application/json' (OTLP/HTTP)");
+            return (IngestOutcome.UnsupportedMediaType(
+                $"Content-Type '{request.ContentType}' is not supported; send 'application/x-protobuf' or 'application/json' (OTLP/HTTP)"), string.Empty);
         }
 
         var admission = pipeline.Admit(signal, request.Headers.Authorization, out string product);
         if (admission is { } refused)
         {
-            return refused;
+            return (refused, string.Empty);
         }
 
         try
@@ -60,10 +70,10 @@ internal static class OtlpHttpEndpoints
             var error = await ReadBodyAsync(request, pipeline, body, context.RequestAborted).ConfigureAwait(false);
             if (error is not null)
             {
-                return error.Value;
+                return (error.Value, product);
             }
 
-            return await pipeline.IngestAsync(signal, encoding.Value, body.Memory, product, SentAt(request.Headers[SentAtHeader])).ConfigureAwait(false);
+            return (await pipeline.IngestAsync(signal, encoding.Value, body.Memory, product, SentAt(request.Headers[SentAtHeader])).ConfigureAwait(false), product);
         }
         finally
         {

@@ -88,7 +88,7 @@ public sealed class ConfigLoaderTests : IDisposable
         Assert.Equal(clickHouseDefaults.RetentionDays, config.ClickHouse.RetentionDays);
         Assert.Equal(new HealthCheckConfig(), config.HealthCheck);
         Assert.Equal(new SpoolConfig() with { Directory = Path.GetFullPath(".sluice/spool") }, config.Spool);
-        Assert.Null(config.Rules.File);
+        Assert.Equal(Path.GetFullPath("otel-config/rules.yaml"), config.Rules.File);
         Assert.Equal("info", config.Service.LogLevel);
         Assert.Equal(new ServiceConfig().Pipelines.Order(), config.Service.Pipelines.Order());
         Assert.Equal(["sluice_schema", "sluice_privacy", "sluice_rules", "sluice_enrich", "batch"], config.Service.PipelineProcessors["logs"]);

@@ -6,6 +6,7 @@ using OpenTelemetry.Proto.Collector;
 using OpenTelemetry.Proto.Common.V1;
 using OpenTelemetry.Proto.Logs.V1;
 using OpenTelemetry.Proto.Resource.V1;
+using Sluice.Testing;
 
 namespace Sluice.Receiver.Tests.EndToEnd;
 

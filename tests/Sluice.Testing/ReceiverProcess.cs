@@ -2,24 +2,29 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
-using Sluice.Testing;
-
-namespace Sluice.Receiver.Tests.EndToEnd;
+namespace Sluice.Testing;
 
 /// <summary>
 /// The real receiver, as a child process with its own ports, spool folder, ClickHouse database and
 /// API key, so that tests can kill it (SIGKILL), stop it (SIGTERM) and start it again on the same spool.
+/// Shared by the receiver's and the SDK's end-to-end tests; the test project must build the receiver
+/// (a project reference to it), whose output is run from its own bin folder.
 /// </summary>
 public sealed class ReceiverProcess : IAsyncDisposable
 {
     public const string ApiKey = "test-key-0123456789";
     public const string Product = "testprod";
 
+    /// <summary>A second key, bound to <see cref="OtherProduct"/>: for what one product must not see of another.</summary>
+    public const string OtherApiKey = "other-key-0123456789";
+
+    public const string OtherProduct = "otherprod";
+
     private readonly StringBuilder _output = new();
     private readonly Lock _outputLock = new();
     private Process? _process;
 
-    private ReceiverProcess(string folder, string clickHouseUrl, string database, string extraYaml, int spoolMaxMib)
+    private ReceiverProcess(string folder, string clickHouseUrl, string database, string extraYaml, int spoolMaxMib, string? rulesFile)
     {
         Folder = folder;
         Database = database;
@@ -57,18 +62,21 @@ public sealed class ReceiverProcess : IAsyncDisposable
                 keys:
                   - key: {ApiKey}
                     product: {Product}
+                  - key: {OtherApiKey}
+                    product: {OtherProduct}
               health_check:
                 endpoint: 127.0.0.1:{HealthPort}
               file_storage:
                 directory: {Path.Combine(folder, "spool")}
                 max_size_mib: {spoolMaxMib}
                 segment_size_mib: {Math.Min(64, spoolMaxMib)}
+              {(rulesFile is null ? string.Empty : "sluice_rules: {file: '" + rulesFile + "'}")}
             {extraYaml}
             service:
               telemetry:
                 metrics:
                   interval: 2s
-              extensions: [bearertokenauth, health_check, file_storage]
+              extensions: [bearertokenauth, health_check, file_storage{(rulesFile is null ? string.Empty : ", sluice_rules")}]
               pipelines:
                 logs:
                   receivers: [otlp]
@@ -116,10 +124,15 @@ public sealed class ReceiverProcess : IAsyncDisposable
     }
 
     /// <summary>Creates a database and starts a receiver on it; waits until it is ready (schema in place).</summary>
-    public static async Task<ReceiverProcess> StartAsync(ClickHouseServer clickHouse, string extraYaml = "", int spoolMaxMib = 1024)
+    /// <param name="clickHouse">The server; the receiver gets a database of its own on it.</param>
+    /// <param name="extraYaml">Top-level YAML added to the config (e.g. an <c>exporters</c> override is not possible; new sections are).</param>
+    /// <param name="spoolMaxMib">The spool's cap.</param>
+    /// <param name="rulesFile">A rules file to serve (<c>extensions.sluice_rules</c>), a full path; null serves none.</param>
+    public static async Task<ReceiverProcess> StartAsync(ClickHouseServer clickHouse, string extraYaml = "", int spoolMaxMib = 1024, string? rulesFile = null)
     {
+        ArgumentNullException.ThrowIfNull(clickHouse);
         string database = await clickHouse.CreateDatabaseAsync("e2e");
-        var receiver = Create(clickHouse.Url, database, extraYaml, spoolMaxMib);
+        var receiver = Create(clickHouse.Url, database, extraYaml, spoolMaxMib, rulesFile);
         await receiver.StartAsync();
         return receiver;
     }
@@ -127,16 +140,16 @@ public sealed class ReceiverProcess : IAsyncDisposable
     /// <summary>Starts a receiver whose ClickHouse is at <paramref name="clickHouseUrl"/> (maybe nowhere); waits only until it is alive.</summary>
     public static async Task<ReceiverProcess> StartUnreadyAsync(string clickHouseUrl, int spoolMaxMib)
     {
-        var receiver = Create(clickHouseUrl, "sluice", string.Empty, spoolMaxMib);
+        var receiver = Create(clickHouseUrl, "sluice", string.Empty, spoolMaxMib, rulesFile: null);
         await receiver.StartAsync(waitReady: false);
         return receiver;
     }
 
-    private static ReceiverProcess Create(string clickHouseUrl, string database, string extraYaml, int spoolMaxMib)
+    private static ReceiverProcess Create(string clickHouseUrl, string database, string extraYaml, int spoolMaxMib, string? rulesFile)
     {
         string folder = Path.Combine(Path.GetTempPath(), "sluice-e2e-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(folder);
-        return new ReceiverProcess(folder, clickHouseUrl, database, extraYaml, spoolMaxMib);
+        return new ReceiverProcess(folder, clickHouseUrl, database, extraYaml, spoolMaxMib, rulesFile);
     }
 
     public static HttpClient NewHttpClient(string? key = ApiKey)
@@ -179,7 +192,7 @@ public sealed class ReceiverProcess : IAsyncDisposable
             {
                 if (process.HasExited)
                 {
-                    throw new InvalidOperationException($"the receiver exited with {process.ExitCode}:\n{Output}");
+                    return true;
                 }
 
                 try
@@ -198,6 +211,11 @@ public sealed class ReceiverProcess : IAsyncDisposable
             },
             TimeSpan.FromSeconds(60),
             $"the receiver to answer /{path}");
+        if (process.HasExited)
+        {
+            await process.WaitForExitAsync(); // drains the output
+            throw new InvalidOperationException($"the receiver exited with {process.ExitCode}:\n{Output}");
+        }
     }
 
     /// <summary>CPU time the receiver process has used so far (user + system).</summary>
