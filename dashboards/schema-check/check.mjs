@@ -37,13 +37,37 @@ const program = ts.createProgram([...sources.keys()], {
   skipLibCheck: true,
   types: [],
 });
+// The JSON path of the innermost property or element at a position, e.g. panels[3].gridPos.h.
+function pathAt(sourceFile, position) {
+  const path = [];
+  let node = sourceFile.statements.find((s) => ts.isVariableStatement(s))?.declarationList.declarations[0].initializer;
+  while (node) {
+    let next;
+    if (ts.isObjectLiteralExpression(node)) {
+      const property = node.properties.find((p) => p.getStart(sourceFile) <= position && position < p.getEnd());
+      if (property && ts.isPropertyAssignment(property)) {
+        path.push((path.length ? '.' : '') + property.name.getText(sourceFile).replace(/^"|"$/g, ''));
+        next = property.getStart(sourceFile) === position ? undefined : property.initializer;
+      }
+    } else if (ts.isArrayLiteralExpression(node)) {
+      const index = node.elements.findIndex((e) => e.getStart(sourceFile) <= position && position < e.getEnd());
+      if (index >= 0) {
+        path.push(`[${index}]`);
+        next = node.elements[index];
+      }
+    }
+    node = next;
+  }
+  return path.join('') || '(dashboard)';
+}
+
 const diagnostics = ts.getPreEmitDiagnostics(program);
 for (const d of diagnostics) {
   const message = ts.flattenDiagnosticMessageText(d.messageText, '\n  ');
   if (d.file) {
     const { line } = d.file.getLineAndCharacterOfPosition(d.start ?? 0);
     // The generated file's line 3 is the JSON's line 1.
-    console.error(`${sources.get(d.file.fileName) ?? d.file.fileName}:${line - 1}: ${message}`);
+    console.error(`${sources.get(d.file.fileName) ?? d.file.fileName}:${line - 1}: ${pathAt(d.file, d.start ?? 0)}: ${message}`);
   } else {
     console.error(message);
   }

@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
 using Sluice.Receiver.Tests.EndToEnd;
 using Sluice.Testing;
 using Sluice.Testing.DataSet;
@@ -64,7 +66,7 @@ public sealed class DashboardDataSet : IAsyncLifetime
         for (int i = 0; i < events.Count; i += RequestRecords)
         {
             requests.Add(OtlpJson.Logs(events.Skip(i).Take(RequestRecords)
-                .GroupBy(e => e.Device, e => new LogItem(e.TimeNanos, e.EventName, [.. e.RecordAttributes()]))));
+                .GroupBy(e => e.Device, e => new LogItem(e.TimeNanos, e.EventName, [.. e.RecordAttributes().Select(HashUserId)]))));
         }
 
         List<(GeneratedDevice Device, LogItem Item)> health = HealthReports(events, count);
@@ -210,6 +212,14 @@ public sealed class DashboardDataSet : IAsyncLifetime
                 [.. Enumerable.Range(0, points).Select(i => new MetricPoint(start + (ulong)i * Step * 1_000_000_000, Count(i) * rows, Count(i)))]);
         }
     }
+
+    // The SDK sends user ids hashed (key id, colon, base64 of an HMAC-SHA256); the receiver
+    // leaves values of that shape alone and would replace clear ones with "redacted" for a
+    // product without a hash key, as the test receiver's is.
+    private static KeyValuePair<string, string> HashUserId(KeyValuePair<string, string> attribute) =>
+        attribute.Key == "user.id"
+            ? new(attribute.Key, "1:" + Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(attribute.Value))))
+            : attribute;
 
     private static ulong Nanos(DateTime time) => (ulong)(time - DateTime.UnixEpoch).Ticks * 100;
 }
