@@ -11,8 +11,8 @@ namespace Sluice.Receiver.Telemetry;
 /// The receiver's own metrics go through its own pipeline: an OTLP exporter sends them to the
 /// receiver's own endpoint every <c>service.telemetry.metrics.interval</c>, with a key made at start and bound to the
 /// product <see cref="Product"/>, so they land in the same ClickHouse tables as every app's
-/// metrics and one Grafana data source serves the SRE dashboards too. Delta temporality, so a
-/// dashboard sums values per time bucket; Prometheus' /metrics keeps its cumulative view.
+/// metrics and one Grafana data source serves the SRE dashboards too. Cumulative temporality, as
+/// Prometheus sees them: a dashboard takes each series' increase per interval.
 /// </summary>
 internal static class SelfTelemetry
 {
@@ -38,7 +38,7 @@ internal static class SelfTelemetry
                 exporter.Protocol = endpoint.Value.Protocol;
                 exporter.Endpoint = endpoint.Value.Uri;
                 exporter.Headers = $"Authorization=Bearer {key.Key}";
-                reader.TemporalityPreference = MetricReaderTemporalityPreference.Delta;
+                reader.TemporalityPreference = MetricReaderTemporalityPreference.Cumulative;
                 reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = (int)config.Service.SelfMetricsInterval.TotalMilliseconds;
             });
     }

@@ -4,7 +4,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
-using Sluice.Receiver.Tests.EndToEnd;
 using Sluice.Testing;
 using Sluice.Testing.DataSet;
 

@@ -44,8 +44,8 @@ public sealed class SelfObservabilityTests(ClickHouseServer clickHouse, ITestOut
         Assert.Contains("sluice_spool_oldest_age_seconds", metrics, StringComparison.Ordinal);
         Assert.Contains("sluice_clickhouse_insert_duration_seconds", metrics, StringComparison.Ordinal);
 
-        // The same metrics reach ClickHouse through the receiver's own pipeline (delta points: they add up).
-        string accepted = $"SELECT sum(Value) FROM {receiver.Database}.otel_metrics_sum FINAL WHERE ServiceName = 'sluice-receiver' " +
+        // The same metrics reach ClickHouse through the receiver's own pipeline (cumulative points).
+        string accepted = $"SELECT max(Value) FROM {receiver.Database}.otel_metrics_sum FINAL WHERE ServiceName = 'sluice-receiver' " +
             "AND MetricName = 'sluice.receiver.items.accepted' AND AttributesValues[indexOf(AttributesKeys, 'signal')] = 'logs'";
         await Eventually.UntilAsync(
             async () => (await clickHouse.QueryAsync(accepted)).Trim() == "300",
