@@ -24,7 +24,7 @@ public sealed class ReceiverProcess : IAsyncDisposable
     private readonly Lock _outputLock = new();
     private Process? _process;
 
-    private ReceiverProcess(string folder, string clickHouseUrl, string database, string extraYaml, int spoolMaxMib, string? rulesFile)
+    private ReceiverProcess(string folder, string clickHouseUrl, string database, string extraYaml, int spoolMaxMib, string? rulesFile, bool selfMetrics)
     {
         Folder = folder;
         Database = database;
@@ -75,6 +75,7 @@ public sealed class ReceiverProcess : IAsyncDisposable
             service:
               telemetry:
                 metrics:
+                  level: {(selfMetrics ? "normal" : "none")}
                   interval: 2s
               extensions: [bearertokenauth, health_check, file_storage{(rulesFile is null ? string.Empty : ", sluice_rules")}]
               pipelines:
@@ -128,11 +129,12 @@ public sealed class ReceiverProcess : IAsyncDisposable
     /// <param name="extraYaml">Top-level YAML added to the config (e.g. an <c>exporters</c> override is not possible; new sections are).</param>
     /// <param name="spoolMaxMib">The spool's cap.</param>
     /// <param name="rulesFile">A rules file to serve (<c>extensions.sluice_rules</c>), a full path; null serves none.</param>
-    public static async Task<ReceiverProcess> StartAsync(ClickHouseServer clickHouse, string extraYaml = "", int spoolMaxMib = 1024, string? rulesFile = null)
+    /// <param name="selfMetrics">Whether the receiver exports its own metrics into its pipeline (off for data sets that stand in for them).</param>
+    public static async Task<ReceiverProcess> StartAsync(ClickHouseServer clickHouse, string extraYaml = "", int spoolMaxMib = 1024, string? rulesFile = null, bool selfMetrics = true)
     {
         ArgumentNullException.ThrowIfNull(clickHouse);
         string database = await clickHouse.CreateDatabaseAsync("e2e");
-        var receiver = Create(clickHouse.Url, database, extraYaml, spoolMaxMib, rulesFile);
+        var receiver = Create(clickHouse.Url, database, extraYaml, spoolMaxMib, rulesFile, selfMetrics);
         await receiver.StartAsync();
         return receiver;
     }
@@ -140,16 +142,16 @@ public sealed class ReceiverProcess : IAsyncDisposable
     /// <summary>Starts a receiver whose ClickHouse is at <paramref name="clickHouseUrl"/> (maybe nowhere); waits only until it is alive.</summary>
     public static async Task<ReceiverProcess> StartUnreadyAsync(string clickHouseUrl, int spoolMaxMib)
     {
-        var receiver = Create(clickHouseUrl, "sluice", string.Empty, spoolMaxMib, rulesFile: null);
+        var receiver = Create(clickHouseUrl, "sluice", string.Empty, spoolMaxMib, rulesFile: null, selfMetrics: true);
         await receiver.StartAsync(waitReady: false);
         return receiver;
     }
 
-    private static ReceiverProcess Create(string clickHouseUrl, string database, string extraYaml, int spoolMaxMib, string? rulesFile)
+    private static ReceiverProcess Create(string clickHouseUrl, string database, string extraYaml, int spoolMaxMib, string? rulesFile, bool selfMetrics)
     {
         string folder = Path.Combine(Path.GetTempPath(), "sluice-e2e-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(folder);
-        return new ReceiverProcess(folder, clickHouseUrl, database, extraYaml, spoolMaxMib, rulesFile);
+        return new ReceiverProcess(folder, clickHouseUrl, database, extraYaml, spoolMaxMib, rulesFile, selfMetrics);
     }
 
     public static HttpClient NewHttpClient(string? key = ApiKey)
