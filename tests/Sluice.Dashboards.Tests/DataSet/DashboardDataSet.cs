@@ -12,7 +12,7 @@ namespace Sluice.Dashboards.Tests.DataSet;
 /// <summary>
 /// The data set every panel runs on, loaded once per test run through the real receiver process
 /// (OTLP/JSON over HTTP, its processors, spool and ClickHouse writer) into a private ClickHouse:
-/// the shared generator's product events (<c>SLUICE_DASHBOARD_EVENTS</c>, default 200,000, over the
+/// the shared generator's product events (<c>SLUICE_DASHBOARD_EVENTS</c>, default 1,000,000, over the
 /// last three days), SDK health events (client-side loss, rules versions with a change picked up
 /// over a few hours) and the receiver's own metrics every five minutes, shaped as the receiver will
 /// export them (ServiceName <c>sluice-receiver</c>).
@@ -46,6 +46,9 @@ public sealed class DashboardDataSet : IAsyncLifetime
 
     public int Events { get; private set; }
 
+    /// <summary>The generator's product events as sent (user ids in clear; the receiver stores them hashed), for answers computed in C#.</summary>
+    public IReadOnlyList<GeneratedEvent> Generated { get; private set; } = [];
+
     public int HealthEvents { get; private set; }
 
     public TimeSpan LoadTime { get; private set; }
@@ -58,7 +61,7 @@ public sealed class DashboardDataSet : IAsyncLifetime
         DateTime now = DateTime.UtcNow;
         From = new DateTime(now.Year, now.Month, now.Day, now.Hour, 0, 0, DateTimeKind.Utc).AddDays(-3);
         RulesChange = From.AddDays(2);
-        int count = int.TryParse(Environment.GetEnvironmentVariable("SLUICE_DASHBOARD_EVENTS"), CultureInfo.InvariantCulture, out int n) ? n : 200_000;
+        int count = int.TryParse(Environment.GetEnvironmentVariable("SLUICE_DASHBOARD_EVENTS"), CultureInfo.InvariantCulture, out int n) ? n : 1_000_000;
 
         var clock = Stopwatch.StartNew();
         List<GeneratedEvent> events = EventGenerator.Generate(seed: 5, count, From, days: 3, devices: 3000, product: Product);
@@ -80,6 +83,7 @@ public sealed class DashboardDataSet : IAsyncLifetime
         await SendAsync([.. metrics.Chunk(6).Select(OtlpJson.Metrics)], "/v1/metrics");
 
         Events = events.Count;
+        Generated = events;
         HealthEvents = health.Count;
         int points = metrics.Sum(m => m.Points.Count);
         await Eventually.UntilAsync(
