@@ -1,0 +1,162 @@
+using System.Diagnostics;
+using System.IO.Compression;
+using System.Net.Http.Headers;
+using Sluice.Receiver.ClickHouse;
+using Sluice.Testing;
+using Sluice.Transforms.Model;
+
+namespace Sluice.Receiver.Benchmarks;
+
+/// <summary>The ClickHouse-alone figure: rows/s of RowBinary inserts with no receiver.</summary>
+public sealed record CeilingResult
+{
+    public long Rows { get; init; }
+
+    public int Inserts { get; init; }
+
+    public int RowsPerInsert { get; init; }
+
+    public double RowBinaryMiB { get; init; }
+
+    public double GzipMiB { get; init; }
+
+    /// <summary>One insert at a time (as the receiver does).</summary>
+    public double SequentialSeconds { get; init; }
+
+    public double SequentialRowsPerSecond { get; init; }
+
+    /// <summary>Two inserts at a time.</summary>
+    public double ParallelSeconds { get; init; }
+
+    public double ParallelRowsPerSecond { get; init; }
+
+    /// <summary>The higher of the two: the ceiling the receiver is compared with.</summary>
+    public double RowsPerSecond => Math.Max(SequentialRowsPerSecond, ParallelRowsPerSecond);
+}
+
+/// <summary>
+/// The same rows the receiver wrote (the load generator's requests, decoded and transformed by the
+/// receiver's own code, encoded by its own <see cref="TableWriterSet"/>) inserted straight into a fresh
+/// database with the same schema (the receiver's migrations), as RowBinary gzip-compressed up front,
+/// in inserts of the receiver's <c>send_batch_size</c>. Only the inserts are timed: this is what
+/// ClickHouse alone takes on this machine, the ceiling the end-to-end figure is measured against.
+/// </summary>
+internal static class Ceiling
+{
+    public static async Task<CeilingResult> MeasureAsync(ClickHouseServer clickHouse, string run, int runNumber, int requests, int eventsPerRequest, EventShape shape, int rowsPerInsert)
+    {
+        var pipeline = RowPipeline.Create();
+        var bodies = new List<byte[]>();
+        long rowBinary = 0;
+        string columns = string.Empty;
+        using (var writers = new TableWriterSet())
+        {
+            var batch = new TelemetryBatch();
+            ulong received = (ulong)DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000;
+            for (int r = 0; r < requests; r++)
+            {
+                pipeline.Decode(Workload.Request(run, runNumber, r, eventsPerRequest, shape), batch, received);
+                pipeline.Transform(batch);
+                writers.Append(batch);
+                if (writers.PendingRows >= rowsPerInsert || r == requests - 1)
+                {
+                    foreach (var table in writers.NonEmpty)
+                    {
+                        if (table.Table != TableWriterSet.LogsTable)
+                        {
+                            throw new InvalidOperationException($"unexpected rows for {table.Table}");
+                        }
+
+                        columns = table.Columns;
+                        rowBinary += table.Bytes;
+                        bodies.Add(Compress(table.Data.Span));
+                    }
+
+                    writers.Clear();
+                }
+            }
+        }
+
+        long rows = (long)requests * eventsPerRequest;
+        using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
+
+        string sequentialDb = await MigratedDatabaseAsync(clickHouse, "ceiling_seq");
+        var clock = Stopwatch.StartNew();
+        foreach (byte[] body in bodies)
+        {
+            await InsertAsync(http, clickHouse.Url, sequentialDb, columns, body);
+        }
+
+        double sequential = clock.Elapsed.TotalSeconds;
+
+        string parallelDb = await MigratedDatabaseAsync(clickHouse, "ceiling_par");
+        int next = -1;
+        clock.Restart();
+        await Task.WhenAll(Enumerable.Range(0, 2).Select(async _ =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < bodies.Count)
+            {
+                await InsertAsync(http, clickHouse.Url, parallelDb, columns, bodies[i]);
+            }
+        }));
+        double parallel = clock.Elapsed.TotalSeconds;
+
+        foreach (string db in new[] { sequentialDb, parallelDb })
+        {
+            string count = (await clickHouse.QueryAsync($"SELECT count() FROM {db}.otel_logs")).Trim();
+            if (long.Parse(count, System.Globalization.CultureInfo.InvariantCulture) != rows)
+            {
+                throw new InvalidOperationException($"the ceiling inserted {count} rows into {db}, expected {rows}");
+            }
+
+            await clickHouse.ExecuteAsync($"DROP DATABASE {db}");
+        }
+
+        return new CeilingResult
+        {
+            Rows = rows,
+            Inserts = bodies.Count,
+            RowsPerInsert = rowsPerInsert,
+            RowBinaryMiB = rowBinary / 1048576.0,
+            GzipMiB = bodies.Sum(b => (long)b.Length) / 1048576.0,
+            SequentialSeconds = sequential,
+            SequentialRowsPerSecond = rows / sequential,
+            ParallelSeconds = parallel,
+            ParallelRowsPerSecond = rows / parallel,
+        };
+    }
+
+    private static async Task<string> MigratedDatabaseAsync(ClickHouseServer clickHouse, string prefix)
+    {
+        string db = await clickHouse.CreateDatabaseAsync(prefix);
+        using var client = new ClickHouseClient(new Configuration.ClickHouseExporterConfig { Endpoint = clickHouse.Url, Database = db });
+        await SchemaMigrator.MigrateAsync(client, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, CancellationToken.None);
+        return db;
+    }
+
+    private static async Task InsertAsync(HttpClient http, string url, string db, string columns, byte[] gzipBody)
+    {
+        string sql = $"INSERT INTO {db}.{TableWriterSet.LogsTable} ({columns}) FORMAT RowBinary";
+        using var content = new ByteArrayContent(gzipBody);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        content.Headers.ContentEncoding.Add("gzip");
+        using var response = await http.PostAsync(new Uri(url + "/?query=" + Uri.EscapeDataString(sql)), content);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"ClickHouse refused the ceiling insert ({(int)response.StatusCode}): {await response.Content.ReadAsStringAsync()}");
+        }
+    }
+
+    // As the receiver compresses its inserts (ClickHouseClient: gzip, fastest).
+    private static byte[] Compress(ReadOnlySpan<byte> data)
+    {
+        using var output = new MemoryStream(data.Length / 4);
+        using (var gzip = new GZipStream(output, CompressionLevel.Fastest))
+        {
+            gzip.Write(data);
+        }
+
+        return output.ToArray();
+    }
+}

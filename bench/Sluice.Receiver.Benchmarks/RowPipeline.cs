@@ -1,0 +1,51 @@
+using Sluice.Receiver.Configuration;
+using Sluice.Receiver.Export;
+using Sluice.Receiver.Ingest;
+using Sluice.Receiver.Otlp;
+using Sluice.Receiver.Rules;
+using Sluice.Receiver.Spool;
+using Sluice.Testing;
+using Sluice.Transforms.Model;
+using Sluice.Transforms.Processing;
+
+namespace Sluice.Receiver.Benchmarks;
+
+/// <summary>
+/// The receiver's own decode and transforms, built in this process from the same config the
+/// benchmarked receiver runs with (<see cref="ReceiverUnderTest.ConfigYaml"/>): turns a request into
+/// exactly the rows the receiver would insert, for the ceiling and the micro benchmarks.
+/// </summary>
+internal sealed class RowPipeline
+{
+    private RowPipeline(ProcessorPipelines pipelines, DecodeLimits limits)
+    {
+        Pipelines = pipelines;
+        Limits = limits;
+    }
+
+    public ProcessorPipelines Pipelines { get; }
+
+    public DecodeLimits Limits { get; }
+
+    public static RowPipeline Create()
+    {
+        string root = RepositoryRoot.Find();
+        string folder = Path.Combine(Path.GetTempPath(), "sluice-bench-pipeline");
+        var config = ConfigLoader.Parse(ReceiverUnderTest.ConfigYaml(root, folder, 1, 2, 3, "http://127.0.0.1:1", "bench"), "bench");
+        var rules = RulesStore.Open(config.Rules.File!);
+        var pipelines = ProcessorPipelines.Build(config, new ProcessorContext { Time = TimeProvider.System, Rules = rules });
+        return new RowPipeline(pipelines, IngestPipeline.DecodeLimitsFrom(config.Otlp));
+    }
+
+    /// <summary>Decodes <paramref name="request"/> (OTLP protobuf, not gzipped) into <paramref name="batch"/> as the spool reader does.</summary>
+    public void Decode(ReadOnlySpan<byte> request, TelemetryBatch batch, ulong receivedUnixNano)
+    {
+        batch.Clear();
+        batch.Product = ReceiverUnderTest.Product;
+        batch.ReceivedUnixNano = receivedUnixNano;
+        OtlpDecoder.Decode(Signal.Logs, PayloadEncoding.Protobuf, request, batch, Limits);
+    }
+
+    /// <summary>Runs the logs pipeline's transforms over <paramref name="batch"/>.</summary>
+    public void Transform(TelemetryBatch batch) => Pipelines.Process(Signal.Logs, batch);
+}
