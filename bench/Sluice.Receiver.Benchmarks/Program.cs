@@ -1,6 +1,7 @@
 // The receiver's benchmark (issue 6); ./sluice bench runs `run` on the Release build.
 //   dotnet bench/Sluice.Receiver.Benchmarks/bin/Release/net10.0/Sluice.Receiver.Benchmarks.dll [run] [--quick] [--no-micro] [--micro-only]
 //   ... micro [BenchmarkDotNet arguments]   the micro benchmarks alone, e.g. micro --filter '*Decode*'
+//   ... profile [repeats] [shape]           per-stage thread-CPU breakdown (less disturbed by a busy machine than wall time)
 //   ... load --url ... --key ... --run ...  the load generator (the harness starts it as a child process)
 using BenchmarkDotNet.Running;
 using Sluice.Receiver.Benchmarks;
@@ -10,6 +11,8 @@ switch (verb)
 {
     case "load":
         return await LoadGenerator.MainAsync(args[1..]);
+    case "profile":
+        return Profile.Run(args[1..]);
     case "micro":
         BenchmarkSwitcher.FromTypes([typeof(HotPathBenchmarks), typeof(SpoolBenchmarks)]).Run(args[1..]);
         return 0;

@@ -17,11 +17,15 @@ namespace Sluice.Receiver.Benchmarks;
 /// </summary>
 internal sealed class RowPipeline
 {
-    private RowPipeline(ProcessorPipelines pipelines, DecodeLimits limits)
+    private RowPipeline(ProcessorPipelines pipelines, DecodeLimits limits, IReadOnlyList<(string Name, TelemetryProcessor Processor)> transforms)
     {
         Pipelines = pipelines;
         Limits = limits;
+        Transforms = transforms;
     }
+
+    /// <summary>The logs pipeline's transforms one by one, in order (for a per-transform breakdown).</summary>
+    public IReadOnlyList<(string Name, TelemetryProcessor Processor)> Transforms { get; }
 
     public ProcessorPipelines Pipelines { get; }
 
@@ -33,8 +37,14 @@ internal sealed class RowPipeline
         string folder = Path.Combine(Path.GetTempPath(), "sluice-bench-pipeline");
         var config = ConfigLoader.Parse(ReceiverUnderTest.ConfigYaml(root, folder, 1, 2, 3, "http://127.0.0.1:1", "bench"), "bench");
         var rules = RulesStore.Open(config.Rules.File!);
-        var pipelines = ProcessorPipelines.Build(config, new ProcessorContext { Time = TimeProvider.System, Rules = rules });
-        return new RowPipeline(pipelines, IngestPipeline.DecodeLimitsFrom(config.Otlp));
+        var context = new ProcessorContext { Time = TimeProvider.System, Rules = rules };
+        var pipelines = ProcessorPipelines.Build(config, context);
+        var transforms = config.Service.PipelineProcessors["logs"]
+            .Select(name => config.Processors.Single(p => p.Name == name))
+            .Where(p => TelemetryProcessorFactory.IsTransform(p.Type))
+            .Select(p => (p.Name, TelemetryProcessorFactory.Create(p.Name, p.Settings, context)))
+            .ToList();
+        return new RowPipeline(pipelines, IngestPipeline.DecodeLimitsFrom(config.Otlp), transforms);
     }
 
     /// <summary>Decodes <paramref name="request"/> (OTLP protobuf, not gzipped) into <paramref name="batch"/> as the spool reader does.</summary>
