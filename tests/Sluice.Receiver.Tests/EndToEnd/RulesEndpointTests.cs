@@ -104,7 +104,7 @@ public sealed class RulesEndpointTests(ClickHouseServer clickHouse) : IDisposabl
         // Enforcement happens as the spool is exported: let these X events be stored before X is turned off.
         await Eventually.UntilAsync(async () => await CountAsync(receiver, run, "X") == 6, TimeSpan.FromSeconds(30), "the X events sent before the rule");
 
-        await File.WriteAllTextAsync(RulesPath, XOff);
+        await SaveAsync(XOff);
         string announced = empty;
         await Eventually.UntilAsync(
             async () => (announced = await ExportAsync(http, receiver, run, 2, "Y")) != empty,
@@ -126,7 +126,7 @@ public sealed class RulesEndpointTests(ClickHouseServer clickHouse) : IDisposabl
         Assert.Equal(6, await CountAsync(receiver, run, "Y"));
 
         // A broken edit: logged, and the rules in force stay, for announcements and fetches alike.
-        await File.WriteAllTextAsync(RulesPath, XOff.Replace("enabled: false", "enabled: sometimes", StringComparison.Ordinal));
+        await SaveAsync(XOff.Replace("enabled: false", "enabled: sometimes", StringComparison.Ordinal));
         await Eventually.UntilAsync(() => Task.FromResult(receiver.Output.Contains("changed but is invalid", StringComparison.Ordinal)), TimeSpan.FromSeconds(15), "the refused edit in the log");
         Assert.Contains("rules[0] (x-off).enabled: expected true or false, got", receiver.Output, StringComparison.Ordinal);
         Assert.Contains("sometimes", receiver.Output, StringComparison.Ordinal);
@@ -184,6 +184,15 @@ public sealed class RulesEndpointTests(ClickHouseServer clickHouse) : IDisposabl
         await call.ResponseAsync;
         var responseHeaders = await call.ResponseHeadersAsync;
         return responseHeaders.GetValue("sluice-rules-version") ?? throw new InvalidOperationException("no sluice-rules-version in the gRPC response headers");
+    }
+
+    // Saved as editors and config tools save (a new file renamed over the old one), so the
+    // receiver never sees a half-written file: a truncated copy can be valid YAML with fewer rules.
+    private async Task SaveAsync(string content)
+    {
+        string temporary = RulesPath + ".saving";
+        await File.WriteAllTextAsync(temporary, content);
+        File.Move(temporary, RulesPath, overwrite: true);
     }
 
     private static ByteArrayContent Protobuf(byte[] body)
