@@ -230,8 +230,10 @@ internal sealed class Harness(HarnessOptions options)
             Say(Line(phase));
         }
 
-        double overload = capacity * 2;
-        Say(string.Create(CultureInfo.InvariantCulture, $"overload: {overload:F0} events/s offered (2x capacity) for {options.OverloadSeconds} s over up to {options.OverloadConnections} connections"));
+        // Twice what the receiver acknowledged flat out (its front door, above what ClickHouse sustains): past both
+        // the in-flight cap (429) and, as the spool fills, its push-back mark (503).
+        double overload = Math.Max(full.AckedPerSecond, capacity) * 2;
+        Say(string.Create(CultureInfo.InvariantCulture, $"overload: {overload:F0} events/s offered (2x the full phase's acknowledged rate) for {options.OverloadSeconds} s over up to {options.OverloadConnections} connections"));
         var over = await phases.RunAsync(Next("overload"), EventShape.Typical, overload, options.OverloadConnections, options.OverloadSeconds, RequestsFor(overload, options.OverloadSeconds), grace: 60);
         results.Phases.Add(over);
         Say(Line(over));

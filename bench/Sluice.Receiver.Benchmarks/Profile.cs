@@ -68,7 +68,8 @@ internal static partial class Profile
                 total += n;
             }
         });
-        Measure("decode (once; done at ingest and again in the exporter)", () => pipeline.Decode(raw, batch, now));
+        Measure("ingest check (decode that counts and checks, at the HTTP endpoint)", () => pipeline.Check(raw, batch, now));
+        Measure("decode (the exporter's, from the spool)", () => pipeline.Decode(raw, batch, now));
         var chain = new List<(string Name, Sluice.Transforms.Processing.TelemetryProcessor Processor)>();
         double previous = rows[^1].Ns;
         double previousBytes = rows[^1].Bytes;

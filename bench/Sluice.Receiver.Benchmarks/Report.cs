@@ -228,17 +228,20 @@ internal static class Report
             set title 'By offered load (typical events)'
             set xlabel 'acknowledged events/s'
             set ylabel 'receiver CPU-s per million events'
-            set y2label 'p99 ack latency, ms'
+            set y2label 'p99 ack latency, ms (log scale)'
             set ytics nomirror
             set y2tics
             set yrange [0:*]
-            set y2range [0:*]
+            set logscale y2
+            set y2range [1:*]
             set key top left
             plot '{data}' index 0 using 2:3:xtic(1) with linespoints lw 2 title 'CPU-s/M', '' index 0 using 2:4 axes x1y2 with linespoints lw 2 title 'p99 ms'
             set title 'By event size (closed loop)'
             set xlabel 'raw protobuf bytes per event'
             set ylabel 'receiver CPU-s per million events'
             set y2label 'acknowledged events/s'
+            unset logscale y2
+            set y2range [0:*]
             set xtics auto
             plot '{data}' index 1 using 2:3 with linespoints lw 2 title 'CPU-s/M', '' index 1 using 2:4 axes x1y2 with linespoints lw 2 title 'events/s'
             unset multiplot

@@ -56,6 +56,15 @@ internal sealed class RowPipeline
         OtlpDecoder.Decode(Signal.Logs, PayloadEncoding.Protobuf, request, batch, Limits);
     }
 
+    /// <summary>The ingest-side check of <paramref name="request"/>: counts and checks items as the HTTP endpoint does before spooling.</summary>
+    public void Check(ReadOnlySpan<byte> request, TelemetryBatch batch, ulong receivedUnixNano)
+    {
+        batch.Clear();
+        batch.Product = ReceiverUnderTest.Product;
+        batch.ReceivedUnixNano = receivedUnixNano;
+        OtlpDecoder.Decode(Signal.Logs, PayloadEncoding.Protobuf, request, batch, Limits, checkOnly: true);
+    }
+
     /// <summary>Runs the logs pipeline's transforms over <paramref name="batch"/>.</summary>
     public void Transform(TelemetryBatch batch) => Pipelines.Process(Signal.Logs, batch);
 }

@@ -103,7 +103,8 @@ internal sealed class IngestPipeline
         {
             batch.Product = product;
             batch.ReceivedUnixNano = received;
-            result = OtlpDecoder.Decode(signal, encoding, payload.Span, batch, Limits);
+            // The items are only counted here (the exporter decodes the spooled request again), so values are not materialized.
+            result = OtlpDecoder.Decode(signal, encoding, payload.Span, batch, Limits, checkOnly: true);
         }
         catch (OtlpFormatException ex)
         {

@@ -26,7 +26,11 @@ internal static class OtlpDecoder
     /// </summary>
     /// <exception cref="OtlpFormatException">The payload is malformed; the message says what and where.</exception>
     /// <exception cref="OtlpLimitException">The request holds more than <see cref="DecodeLimits.MaxItems"/> items.</exception>
-    public static DecodeResult Decode(Signal signal, PayloadEncoding encoding, ReadOnlySpan<byte> payload, TelemetryBatch batch, DecodeLimits limits)
+    /// <remarks>
+    /// <c>checkOnly</c> is the ingest-side check: items are counted and checked exactly as in a full decode, but
+    /// (protobuf only) log records are not appended to the batch and values are not materialized; use it only to count and check.
+    /// </remarks>
+    public static DecodeResult Decode(Signal signal, PayloadEncoding encoding, ReadOnlySpan<byte> payload, TelemetryBatch batch, DecodeLimits limits, bool checkOnly = false)
     {
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(limits);
@@ -49,7 +53,7 @@ internal static class OtlpDecoder
         int logs = batch.Logs.Count;
         int spans = batch.Spans.Count;
         int metrics = batch.Metrics.Count;
-        using var context = new DecodeContext(signal, batch, limits);
+        using var context = new DecodeContext(signal, batch, limits) { CheckOnly = checkOnly };
         try
         {
             if (encoding == PayloadEncoding.Protobuf)

@@ -228,7 +228,7 @@ internal static class ProtobufRequestDecoder
 
     private static void DecodeLog(ref ProtoReader item, ResourceInfo resource, ScopeInfo scope, UInt128 resourceDigest, UInt128 scopeDigest, DecodeContext context)
     {
-        var log = new LogEvent { Resource = resource, Scope = scope };
+        var log = context.NewLog(resource, scope);
         ulong time = 0;
         context.BeginItem();
         while (item.Next())
@@ -279,7 +279,7 @@ internal static class ProtobufRequestDecoder
         }
 
         context.CheckTime(time != 0 ? time : log.ObservedTimeUnixNano, "time");
-        if (context.EndItem())
+        if (context.EndItem() && !context.CheckOnly)
         {
             context.CompleteLog(log, time, resourceDigest, scopeDigest);
             context.Batch.Logs.Add(log);
@@ -757,16 +757,18 @@ internal static class ProtobufRequestDecoder
                 case 1:
                     ReadOnlySpan<byte> text = value.ReadBytes();
                     context.CheckValueSize(key, text.Length);
-                    result = System.Text.Encoding.UTF8.GetString(text);
+                    result = context.CheckOnly ? string.Empty : System.Text.Encoding.UTF8.GetString(text);
                     break;
                 case 2:
                     result = value.ReadVarint() != 0 ? "true" : "false";
                     break;
                 case 3:
-                    result = DecodeContext.FormatInt((long)value.ReadVarint());
+                    long number = (long)value.ReadVarint();
+                    result = context.CheckOnly ? string.Empty : DecodeContext.FormatInt(number);
                     break;
                 case 4:
-                    result = DecodeContext.FormatDouble(value.ReadDouble());
+                    double real = value.ReadDouble();
+                    result = context.CheckOnly ? string.Empty : DecodeContext.FormatDouble(real);
                     break;
                 case 5 or 6:
                     bool isArray = value.Field == 5;
@@ -778,7 +780,7 @@ internal static class ProtobufRequestDecoder
                 case 7:
                     ReadOnlySpan<byte> bytes = value.ReadBytes();
                     context.CheckValueSize(key, bytes.Length);
-                    result = Convert.ToBase64String(bytes);
+                    result = context.CheckOnly ? string.Empty : Convert.ToBase64String(bytes);
                     break;
                 default:
                     value.Skip();
