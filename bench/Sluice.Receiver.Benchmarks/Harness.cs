@@ -137,6 +137,13 @@ internal sealed class Harness(HarnessOptions options)
     /// receiver's exporter ran out of memory at full load (2026-12-01), so the default is 1 GiB and the target is
     /// judged on RSS (<see cref="RssLimitBytes"/>). SLUICE_BENCH_HEAP_LIMIT_MIB overrides it.
     /// </summary>
+    /// <summary>
+    /// The receiver's gen0 budget (DOTNET_GCgen0size) for experiments: on this VM, which reports no CPU
+    /// cache sizes, the runtime collects gen0 every ~2 MiB allocated. SLUICE_BENCH_GEN0_MIB sets it;
+    /// the default 0 leaves the runtime's own budget, as a deployed receiver has it.
+    /// </summary>
+    public static readonly long Gen0Bytes = (long.TryParse(Environment.GetEnvironmentVariable("SLUICE_BENCH_GEN0_MIB"), CultureInfo.InvariantCulture, out long gen0) ? gen0 : 0) * 1024 * 1024;
+
     public static readonly long HeapLimitBytes = (long.TryParse(Environment.GetEnvironmentVariable("SLUICE_BENCH_HEAP_LIMIT_MIB"), CultureInfo.InvariantCulture, out long mib) ? mib : 1024) * 1024 * 1024;
 
     /// <summary>The RSS the receiver must stay under (issue 6: 512 MiB at full load, and under overload).</summary>
@@ -193,7 +200,7 @@ internal sealed class Harness(HarnessOptions options)
         results.Machine.ClickHouse = (await clickHouse.QueryAsync("SELECT version()")).Trim();
         int? clickHousePid = ProcCpu.ChildNamed("clickhouse");
         await clickHouse.ExecuteAsync("CREATE DATABASE " + Database);
-        Say($"starting the receiver (Release, heap limit {HeapLimitBytes / 1048576} MiB)");
+        Say($"starting the receiver (Release, heap limit {HeapLimitBytes / 1048576} MiB, gen0 budget {(Gen0Bytes == 0 ? "runtime default" : Gen0Bytes / 1048576 + " MiB")})");
         await using var receiver = await ReceiverUnderTest.StartAsync(clickHouse.Url, Database, HeapLimitBytes);
         var phases = new PhaseRunner(clickHouse, receiver, clickHousePid);
 

@@ -71,6 +71,15 @@ public sealed class ReceiverUnderTest : IAsyncDisposable
         info.ArgumentList.Add(config);
         info.Environment["DOTNET_gcServer"] = "0";
         info.Environment["DOTNET_GCHeapHardLimit"] = "0x" + heapLimitBytes.ToString("x", CultureInfo.InvariantCulture);
+        if (Harness.Gen0Bytes > 0)
+        {
+            info.Environment["DOTNET_GCgen0size"] = "0x" + Harness.Gen0Bytes.ToString("x", CultureInfo.InvariantCulture);
+        }
+        else
+        {
+            info.Environment.Remove("DOTNET_GCgen0size");
+        }
+
         var log = new StreamWriter(Path.Combine(folder, "receiver.log")) { AutoFlush = true };
         var process = new Process { StartInfo = info };
         var logLock = new Lock();

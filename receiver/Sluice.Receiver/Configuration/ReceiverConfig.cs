@@ -52,7 +52,7 @@ internal sealed record OtlpReceiverConfig
     public TimeSpan MaxFutureSkew { get; init; } = TimeSpan.FromDays(1);
 
     /// <summary><c>limits.max_concurrent_requests</c>: requests in flight before the receiver answers 429.</summary>
-    public int MaxConcurrentRequests { get; init; } = 512;
+    public int MaxConcurrentRequests { get; init; } = 64;
 }
 
 /// <summary><c>processors.batch</c>: how the ClickHouse writer groups rows into inserts.</summary>

@@ -63,6 +63,10 @@ internal sealed class OtlpGrpcService(IngestPipeline pipeline, ReceiverMetrics m
                 : 0;
             return (await pipeline.IngestAsync(signal, PayloadEncoding.Protobuf, request, product, sentAt).ConfigureAwait(false), product);
         }
+        catch (OutOfMemoryException)
+        {
+            return (IngestPipeline.ShortOfMemory(), product);
+        }
         finally
         {
             pipeline.Gate.Exit();

@@ -75,6 +75,10 @@ internal static class OtlpHttpEndpoints
 
             return (await pipeline.IngestAsync(signal, encoding.Value, body.Memory, product, SentAt(request.Headers[SentAtHeader])).ConfigureAwait(false), product);
         }
+        catch (OutOfMemoryException)
+        {
+            return (IngestPipeline.ShortOfMemory(), product);
+        }
         finally
         {
             pipeline.Gate.Exit();

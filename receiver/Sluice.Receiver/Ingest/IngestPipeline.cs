@@ -93,6 +93,19 @@ internal sealed class IngestPipeline
         return null;
     }
 
+    /// <summary>
+    /// The answer to a request whose buffers could not be allocated: nothing of it was spooled, so
+    /// the client keeps it and retries. Answering beats dying: an OutOfMemoryException left to
+    /// the server's logger can fail again while its stack trace is formatted, and end the process.
+    /// </summary>
+    public static IngestOutcome ShortOfMemory()
+    {
+        // Its items were never counted, so only the request's 503 shows (sluice.receiver.requests).
+        return IngestOutcome.Unavailable(
+            $"the receiver is short of memory for this request; retry after {ThrottleRetryAfter.TotalSeconds:0} s (lower receivers.otlp.limits.max_concurrent_requests if this persists)",
+            ThrottleRetryAfter);
+    }
+
     /// <summary>Decodes, checks and spools one request whose body is <paramref name="payload"/> (after gzip).</summary>
     public async Task<IngestOutcome> IngestAsync(Signal signal, PayloadEncoding encoding, ReadOnlyMemory<byte> payload, string product, ulong clientSentUnixNano)
     {

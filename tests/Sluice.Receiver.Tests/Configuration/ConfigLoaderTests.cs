@@ -178,7 +178,7 @@ public sealed class ConfigLoaderTests : IDisposable
                   max_attribute_value_size: 4096
                   max_nesting_depth: 4
                   max_future_skew: 1h30m
-                  max_concurrent_requests: 64
+                  max_concurrent_requests: 48
             processors:
               batch:
                 send_batch_size: 5000
@@ -254,7 +254,7 @@ public sealed class ConfigLoaderTests : IDisposable
                 MaxAttributeValueBytes = 4096,
                 MaxNestingDepth = 4,
                 MaxFutureSkew = TimeSpan.FromMinutes(90),
-                MaxConcurrentRequests = 64,
+                MaxConcurrentRequests = 48,
             },
             config.Otlp);
         Assert.Equal(new BatchProcessorConfig { SendBatchSize = 5000, Timeout = TimeSpan.FromMilliseconds(200) }, config.Batch);
