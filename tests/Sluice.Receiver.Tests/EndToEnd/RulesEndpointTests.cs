@@ -26,6 +26,8 @@ public sealed class RulesEndpointTests(ClickHouseServer clickHouse) : IDisposabl
             enabled: false
         """;
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Run, int Request, string EventName), byte[]> Bodies = new();
+
     private static readonly Marshaller<byte[]> Bytes = Marshallers.Create(static b => b, static b => b);
 
     private readonly string _folder = Directory.CreateTempSubdirectory("sluice-rules-e2e-").FullName;
@@ -169,7 +171,7 @@ public sealed class RulesEndpointTests(ClickHouseServer clickHouse) : IDisposabl
     /// <summary>Posts one event over OTLP/HTTP; returns the Sluice-Rules-Version of the answer.</summary>
     private static async Task<string> ExportAsync(HttpClient http, ReceiverProcess receiver, string run, int request, string eventName)
     {
-        using var content = Protobuf(OtlpLoad.LogsRequest(run, request, 3, eventName));
+        using var content = Protobuf(Body(run, request, eventName));
         using var response = await http.PostAsync(new Uri(receiver.HttpEndpoint, "v1/logs"), content);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return response.Headers.GetValues("Sluice-Rules-Version").Single();
@@ -180,7 +182,7 @@ public sealed class RulesEndpointTests(ClickHouseServer clickHouse) : IDisposabl
     {
         var export = new Method<byte[], byte[]>(MethodType.Unary, "opentelemetry.proto.collector.logs.v1.LogsService", "Export", Bytes, Bytes);
         var headers = new Metadata { { "authorization", "Bearer " + ReceiverProcess.ApiKey } };
-        using var call = channel.CreateCallInvoker().AsyncUnaryCall(export, null, new CallOptions(headers), OtlpLoad.LogsRequest(run, request, 3, eventName));
+        using var call = channel.CreateCallInvoker().AsyncUnaryCall(export, null, new CallOptions(headers), Body(run, request, eventName));
         await call.ResponseAsync;
         var responseHeaders = await call.ResponseHeadersAsync;
         return responseHeaders.GetValue("sluice-rules-version") ?? throw new InvalidOperationException("no sluice-rules-version in the gRPC response headers");
@@ -194,6 +196,12 @@ public sealed class RulesEndpointTests(ClickHouseServer clickHouse) : IDisposabl
         await File.WriteAllTextAsync(temporary, content);
         File.Move(temporary, RulesPath, overwrite: true);
     }
+
+    // A request is built once and re-sent as it is, as a client retries: the loop that waits for
+    // the announcement sends request 2 several times, and a rebuilt body would carry new
+    // timestamps, so its copies would not collapse (the sorting key holds Timestamp and EventId).
+    private static byte[] Body(string run, int request, string eventName) =>
+        Bodies.GetOrAdd((run, request, eventName), key => OtlpLoad.LogsRequest(key.Run, key.Request, 3, key.EventName));
 
     private static ByteArrayContent Protobuf(byte[] body)
     {
