@@ -26,11 +26,12 @@ public sealed class RulesEndpointTests(ClickHouseServer clickHouse) : IDisposabl
             enabled: false
         """;
 
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Run, int Request, string EventName), byte[]> Bodies = new();
-
     private static readonly Marshaller<byte[]> Bytes = Marshallers.Create(static b => b, static b => b);
 
     private readonly string _folder = Directory.CreateTempSubdirectory("sluice-rules-e2e-").FullName;
+
+    // Each request's body, built once (see Body).
+    private readonly Dictionary<(string Run, int Request, string EventName), byte[]> _bodies = [];
 
     private string RulesPath => Path.Combine(_folder, "rules.yaml");
 
@@ -106,7 +107,7 @@ public sealed class RulesEndpointTests(ClickHouseServer clickHouse) : IDisposabl
         // Enforcement happens as the spool is exported: let these X events be stored before X is turned off.
         await Eventually.UntilAsync(async () => await CountAsync(receiver, run, "X") == 6, TimeSpan.FromSeconds(30), "the X events sent before the rule");
 
-        await SaveAsync(XOff);
+        await File.WriteAllTextAsync(RulesPath, XOff);
         string announced = empty;
         await Eventually.UntilAsync(
             async () => (announced = await ExportAsync(http, receiver, run, 2, "Y")) != empty,
@@ -128,7 +129,7 @@ public sealed class RulesEndpointTests(ClickHouseServer clickHouse) : IDisposabl
         Assert.Equal(6, await CountAsync(receiver, run, "Y"));
 
         // A broken edit: logged, and the rules in force stay, for announcements and fetches alike.
-        await SaveAsync(XOff.Replace("enabled: false", "enabled: sometimes", StringComparison.Ordinal));
+        await File.WriteAllTextAsync(RulesPath, XOff.Replace("enabled: false", "enabled: sometimes", StringComparison.Ordinal));
         await Eventually.UntilAsync(() => Task.FromResult(receiver.Output.Contains("changed but is invalid", StringComparison.Ordinal)), TimeSpan.FromSeconds(15), "the refused edit in the log");
         Assert.Contains("rules[0] (x-off).enabled: expected true or false, got", receiver.Output, StringComparison.Ordinal);
         Assert.Contains("sometimes", receiver.Output, StringComparison.Ordinal);
@@ -169,7 +170,7 @@ public sealed class RulesEndpointTests(ClickHouseServer clickHouse) : IDisposabl
     }
 
     /// <summary>Posts one event over OTLP/HTTP; returns the Sluice-Rules-Version of the answer.</summary>
-    private static async Task<string> ExportAsync(HttpClient http, ReceiverProcess receiver, string run, int request, string eventName)
+    private async Task<string> ExportAsync(HttpClient http, ReceiverProcess receiver, string run, int request, string eventName)
     {
         using var content = Protobuf(Body(run, request, eventName));
         using var response = await http.PostAsync(new Uri(receiver.HttpEndpoint, "v1/logs"), content);
@@ -178,7 +179,7 @@ public sealed class RulesEndpointTests(ClickHouseServer clickHouse) : IDisposabl
     }
 
     /// <summary>Exports one event over OTLP/gRPC; returns the sluice-rules-version response header.</summary>
-    private static async Task<string> GrpcExportAsync(GrpcChannel channel, string run, int request, string eventName)
+    private async Task<string> GrpcExportAsync(GrpcChannel channel, string run, int request, string eventName)
     {
         var export = new Method<byte[], byte[]>(MethodType.Unary, "opentelemetry.proto.collector.logs.v1.LogsService", "Export", Bytes, Bytes);
         var headers = new Metadata { { "authorization", "Bearer " + ReceiverProcess.ApiKey } };
@@ -188,20 +189,20 @@ public sealed class RulesEndpointTests(ClickHouseServer clickHouse) : IDisposabl
         return responseHeaders.GetValue("sluice-rules-version") ?? throw new InvalidOperationException("no sluice-rules-version in the gRPC response headers");
     }
 
-    // Saved as editors and config tools save (a new file renamed over the old one), so the
-    // receiver never sees a half-written file: a truncated copy can be valid YAML with fewer rules.
-    private async Task SaveAsync(string content)
-    {
-        string temporary = RulesPath + ".saving";
-        await File.WriteAllTextAsync(temporary, content);
-        File.Move(temporary, RulesPath, overwrite: true);
-    }
-
     // A request is built once and re-sent as it is, as a client retries: the loop that waits for
     // the announcement sends request 2 several times, and a rebuilt body would carry new
     // timestamps, so its copies would not collapse (the sorting key holds Timestamp and EventId).
-    private static byte[] Body(string run, int request, string eventName) =>
-        Bodies.GetOrAdd((run, request, eventName), key => OtlpLoad.LogsRequest(key.Run, key.Request, 3, key.EventName));
+    private byte[] Body(string run, int request, string eventName)
+    {
+        var key = (run, request, eventName);
+        if (!_bodies.TryGetValue(key, out byte[]? body))
+        {
+            body = OtlpLoad.LogsRequest(run, request, 3, eventName);
+            _bodies[key] = body;
+        }
+
+        return body;
+    }
 
     private static ByteArrayContent Protobuf(byte[] body)
     {

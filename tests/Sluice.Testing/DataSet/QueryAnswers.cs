@@ -14,6 +14,23 @@ public sealed class QueryAnswers(IReadOnlyList<GeneratedEvent> rows, string from
 
     private IEnumerable<GeneratedEvent> Period => rows.Where(r => InRange(r.Time));
 
+    /// <summary>The answer <paramref name="file"/> of transforms/queries must give.</summary>
+    public List<object[]> For(string file) => file switch
+    {
+        "active_users.sql" => ActiveUsers(),
+        "crash_free.sql" => CrashFree(),
+        "funnel.sql" => Funnel(),
+        "ingestion_delay.sql" => IngestionDelay(),
+        "platform_breakdown.sql" => PlatformBreakdown(),
+        "retention_cohorts.sql" => RetentionCohorts(),
+        "sampled_counts.sql" => SampledCounts(),
+        "sessions.sql" => Sessions(),
+        "top_events.sql" => TopEvents(),
+        "trends.sql" => Trends(),
+        "version_adoption.sql" => VersionAdoption(),
+        _ => throw new ArgumentException($"{file} has no C# answer: add one to QueryAnswers", nameof(file)),
+    };
+
     public List<object[]> Trends() => [.. Period
         .GroupBy(r => (Day: Day(r.Time), r.EventName))
         .OrderBy(g => g.Key.Day, StringComparer.Ordinal).ThenBy(g => g.Key.EventName, StringComparer.Ordinal)
