@@ -26,7 +26,7 @@ internal sealed class DecodeContext : IDisposable
     private readonly string[] _levelNames;
     private readonly int[] _indexes = new int[4];
     private readonly ulong _latestTime;
-    private readonly Dictionary<string, string> _shortStrings = new(StringComparer.Ordinal);
+    private readonly Utf8Interner _interner = Utf8Interner.Current;
     private byte[] _hashInput = new byte[512];
     private int _hashLength;
     private readonly ArrayBufferWriter<byte> _jsonBuffer = new(256);
@@ -34,6 +34,9 @@ internal sealed class DecodeContext : IDisposable
     private readonly List<string> _reasons = new(MaxReasons);
     private int _depth;
     private LogEvent? _scratchLog;
+    private int _attributeCapacity = 8;
+    private UInt128 _wireEventId;
+    private bool _hasWireEventId;
 
     public DecodeContext(Signal signal, TelemetryBatch batch, DecodeLimits limits)
     {
@@ -91,9 +94,11 @@ internal sealed class DecodeContext : IDisposable
     /// </summary>
     public LogEvent NewLog(ResourceInfo resource, ScopeInfo scope)
     {
+        _hasWireEventId = false;
         if (!CheckOnly)
         {
-            return new LogEvent { Resource = resource, Scope = scope };
+            // Sized as the previous record ended up, with room for what the transforms add.
+            return new LogEvent(_attributeCapacity) { Resource = resource, Scope = scope };
         }
 
         var log = _scratchLog ??= new LogEvent();
@@ -277,26 +282,27 @@ internal sealed class DecodeContext : IDisposable
     }
 
     /// <summary>
-    /// A string for short UTF-8 that repeats across the items of a request (attribute keys, severity
-    /// text): decoded once per request instead of once per item.
+    /// The string for UTF-8 that may repeat across items (attribute keys and values, severity text):
+    /// short ones come from the thread's <see cref="Utf8Interner"/>, so a repeat allocates nothing.
     /// </summary>
-    public string ShortString(ReadOnlySpan<byte> utf8)
+    public string ShortString(ReadOnlySpan<byte> utf8) => _interner.GetString(utf8);
+
+    /// <summary>An integer attribute value as text (as <see cref="FormatInt"/>), interned: counts, sizes and flags repeat.</summary>
+    public string IntText(long value)
     {
-        if (utf8.Length > 64 || _shortStrings.Count >= 1024)
-        {
-            return Encoding.UTF8.GetString(utf8);
-        }
+        Span<byte> utf8 = stackalloc byte[20];
+        return value.TryFormat(utf8, out int written, default, CultureInfo.InvariantCulture)
+            ? _interner.GetString(utf8[..written])
+            : FormatInt(value);
+    }
 
-        Span<char> chars = stackalloc char[64];
-        int length = Encoding.UTF8.GetChars(utf8, chars);
-        Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> lookup = _shortStrings.GetAlternateLookup<ReadOnlySpan<char>>();
-        if (!lookup.TryGetValue(chars[..length], out string? value))
-        {
-            value = new string(chars[..length]);
-            lookup[chars[..length]] = value;
-        }
-
-        return value;
+    /// <summary>A double attribute value as text (as <see cref="FormatDouble"/>), interned.</summary>
+    public string DoubleText(double value)
+    {
+        Span<byte> utf8 = stackalloc byte[32];
+        return value.TryFormat(utf8, out int written, "R", CultureInfo.InvariantCulture)
+            ? _interner.GetString(utf8[..written])
+            : FormatDouble(value);
     }
 
     public static string FormatDouble(double value) => value.ToString("R", CultureInfo.InvariantCulture);
@@ -335,6 +341,14 @@ internal sealed class DecodeContext : IDisposable
         if (log.EventName.Length == 0)
         {
             log.EventName = log.Attributes.Get("event.name") ?? string.Empty;
+        }
+
+        _attributeCapacity = Math.Clamp(log.Attributes.Count + 8, 8, 128);
+        if (_hasWireEventId)
+        {
+            log.EventId = _wireEventId;
+            _hasWireEventId = false;
+            return;
         }
 
         string? eventId = log.Attributes.Get("event.id");
@@ -399,6 +413,58 @@ internal sealed class DecodeContext : IDisposable
         AppendList(point.Quantiles);
         AppendList(point.QuantileValues);
         point.EventId = EndItemHash();
+    }
+
+    /// <summary>
+    /// Whether the decoder should take the current record's <c>event.id</c> string straight from the
+    /// wire (<see cref="TakeWireEventId"/>) instead of adding it as an attribute: in a full decode, for
+    /// the first one of a record.
+    /// </summary>
+    public bool WantsWireEventId => !CheckOnly && !_hasWireEventId;
+
+    /// <summary>Takes the current record's <c>event.id</c> from its UTF-8 text; <see cref="CompleteLog"/> then uses it.</summary>
+    public void TakeWireEventId(ReadOnlySpan<byte> utf8)
+    {
+        _wireEventId = ParseEventId(utf8);
+        _hasWireEventId = true;
+    }
+
+    /// <summary>
+    /// <see cref="ParseEventId(string)"/> from UTF-8 without making a string for the usual forms
+    /// (32 hex characters, or a dashed UUID); anything else goes through the string form, so both
+    /// always give the same id.
+    /// </summary>
+    public static UInt128 ParseEventId(ReadOnlySpan<byte> utf8)
+    {
+        Span<byte> hex = stackalloc byte[32];
+        int n = 0;
+        if (utf8.Length is 32 or 36)
+        {
+            for (int i = 0; i < utf8.Length; i++)
+            {
+                byte c = utf8[i];
+                if (c == '-' && utf8.Length == 36 && i is 8 or 13 or 18 or 23)
+                {
+                    continue;
+                }
+
+                if (n == 32 || !char.IsAsciiHexDigit((char)c))
+                {
+                    n = -1;
+                    break;
+                }
+
+                hex[n++] = c;
+            }
+        }
+
+        Span<byte> bytes = stackalloc byte[16];
+        if (n == 32 && Convert.FromHexString(hex, bytes, out _, out int written) == OperationStatus.Done && written == 16)
+        {
+            return BinaryPrimitives.ReadUInt128BigEndian(bytes);
+        }
+
+        return ParseEventId(Encoding.UTF8.GetString(utf8));
     }
 
     /// <summary>

@@ -743,7 +743,36 @@ internal static class ProtobufRequestDecoder
             }
         }
 
+        if (hasValue && context.WantsWireEventId && key == "event.id" && TryStringValue(value, out ReadOnlySpan<byte> eventId))
+        {
+            // The id is all the record keeps of it (see OtlpDecoder): no string for a value unique to every event.
+            context.CheckValueSize(key, eventId.Length);
+            context.TakeWireEventId(eventId);
+            return;
+        }
+
         into.Add(key, hasValue ? RenderValue(ref value, key, context) : string.Empty);
+    }
+
+    /// <summary>The UTF-8 of an AnyValue that is a string (its last oneof member wins); false for any other value.</summary>
+    private static bool TryStringValue(ProtoReader value, out ReadOnlySpan<byte> text)
+    {
+        text = default;
+        bool isString = false;
+        while (value.Next())
+        {
+            isString = value.Field == 1 && value.Wire == WireType.LengthDelimited;
+            if (isString)
+            {
+                text = value.ReadBytes();
+            }
+            else
+            {
+                value.Skip();
+            }
+        }
+
+        return isString;
     }
 
     /// <summary>Renders an AnyValue as the model's text (see <see cref="AttributeList"/>); the last oneof member wins.</summary>
@@ -757,18 +786,18 @@ internal static class ProtobufRequestDecoder
                 case 1:
                     ReadOnlySpan<byte> text = value.ReadBytes();
                     context.CheckValueSize(key, text.Length);
-                    result = context.CheckOnly ? string.Empty : System.Text.Encoding.UTF8.GetString(text);
+                    result = context.CheckOnly ? string.Empty : context.ShortString(text);
                     break;
                 case 2:
                     result = value.ReadVarint() != 0 ? "true" : "false";
                     break;
                 case 3:
                     long number = (long)value.ReadVarint();
-                    result = context.CheckOnly ? string.Empty : DecodeContext.FormatInt(number);
+                    result = context.CheckOnly ? string.Empty : context.IntText(number);
                     break;
                 case 4:
                     double real = value.ReadDouble();
-                    result = context.CheckOnly ? string.Empty : DecodeContext.FormatDouble(real);
+                    result = context.CheckOnly ? string.Empty : context.DoubleText(real);
                     break;
                 case 5 or 6:
                     bool isArray = value.Field == 5;

@@ -475,6 +475,74 @@ public class OtlpDecoderTests
         Assert.All(batch.Logs, l => Assert.Equal(0, l.Attributes.Count));
     }
 
+    [Theory]
+    [InlineData("0102030405060708090a0b0c0d0e0f10")]
+    [InlineData("0102030405060708090A0B0C0D0E0F10")]
+    [InlineData("01020304-0506-0708-090a-0b0c0d0e0f10")]
+    [InlineData("01020304-0506-0708-090a0-b0c0d0e0f10")]
+    [InlineData("0102030405060708090a0b0c0d0e0f1g")]
+    [InlineData("0102030405060708090a0b0c0d0e0f10ab")]
+    [InlineData(" 0102030405060708090a0b0c0d0e0f10 ")]
+    [InlineData("{01020304-0506-0708-090a-0b0c0d0e0f10}")]
+    [InlineData("ünïcode-ïd")]
+    [InlineData("")]
+    public void ParseEventId_FromUtf8_SameAsFromString(string eventId)
+    {
+        Assert.Equal(DecodeContext.ParseEventId(eventId), DecodeContext.ParseEventId(Encoding.UTF8.GetBytes(eventId)));
+    }
+
+    [Fact]
+    public void Decode_EventIdNotAString_HashedFromItsTextInBothEncodings()
+    {
+        ExportLogsServiceRequest request = Logs(new LogRecord { TimeUnixNano = T1, Attributes = { Kv("event.id", new AnyValue { IntValue = 42 }), Kv("b", Str("2")) } });
+
+        (TelemetryBatch proto, _) = Decode(Signal.Logs, PayloadEncoding.Protobuf, request.ToByteArray());
+        (TelemetryBatch json, _) = Decode(Signal.Logs, PayloadEncoding.Json, ToOtlpJson(request));
+
+        Assert.Equal(System.IO.Hashing.XxHash128.HashToUInt128("42"u8), proto.Logs[0].EventId);
+        Assert.Equal(proto.Logs[0].EventId, json.Logs[0].EventId);
+        Assert.Equal(["b"], proto.Logs[0].Attributes.Keys.ToArray());
+    }
+
+    [Fact]
+    public void Decode_EventIdTwice_FirstIsTheIdAndTheSecondStaysInBothEncodings()
+    {
+        ExportLogsServiceRequest request = Logs(new LogRecord
+        {
+            TimeUnixNano = T1,
+            Attributes = { Kv("event.id", Str("0102030405060708090a0b0c0d0e0f10")), Kv("event.id", Str("second")) },
+        });
+
+        (TelemetryBatch proto, _) = Decode(Signal.Logs, PayloadEncoding.Protobuf, request.ToByteArray());
+        (TelemetryBatch json, _) = Decode(Signal.Logs, PayloadEncoding.Json, ToOtlpJson(request));
+
+        Assert.Equal(FromHex("0102030405060708090a0b0c0d0e0f10"), proto.Logs[0].EventId);
+        Assert.Equal("second", proto.Logs[0].Attributes.Get("event.id"));
+        Assert.Equal(Describe(proto), Describe(json));
+    }
+
+    [Fact]
+    public void Decode_ManyRecordsWithEventIds_EachKeepsItsOwnIdAndNoneLeaksToTheNext()
+    {
+        var records = Enumerable.Range(0, 50).Select(i => new LogRecord
+        {
+            TimeUnixNano = T1,
+            Attributes = { Kv("n", new AnyValue { IntValue = i }) },
+        }).ToArray();
+        for (int i = 0; i < records.Length; i += 2)
+        {
+            records[i].Attributes.Add(Kv("event.id", Str($"{i:x32}")));
+        }
+
+        (TelemetryBatch batch, _) = Decode(Signal.Logs, PayloadEncoding.Protobuf, Logs(records).ToByteArray());
+
+        for (int i = 0; i < records.Length; i++)
+        {
+            Assert.Equal(i % 2 == 0, batch.Logs[i].EventId == (UInt128)i);
+            Assert.Equal(i.ToString(System.Globalization.CultureInfo.InvariantCulture), batch.Logs[i].Attributes.Get("n"));
+        }
+    }
+
     [Fact]
     public void Decode_SamePayloadTwice_GivesSameIds()
     {

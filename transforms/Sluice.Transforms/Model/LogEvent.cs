@@ -3,6 +3,15 @@ namespace Sluice.Transforms.Model;
 /// <summary>One log record: a product event when <see cref="EventName"/> is set. One row of the events table.</summary>
 public sealed class LogEvent
 {
+    /// <summary>Creates an empty record.</summary>
+    public LogEvent()
+        : this(8)
+    {
+    }
+
+    /// <summary>Creates an empty record with room for <paramref name="attributeCapacity"/> attributes (a decoder that knows the usual count saves the list's regrowth).</summary>
+    public LogEvent(int attributeCapacity) => Attributes = new AttributeList(attributeCapacity);
+
     /// <summary>The 16-byte event id storage deduplicates on.</summary>
     public UInt128 EventId { get; set; }
 
@@ -34,7 +43,7 @@ public sealed class LogEvent
     public string EventName { get; set; } = string.Empty;
 
     /// <summary>The record's own attributes.</summary>
-    public AttributeList Attributes { get; } = new();
+    public AttributeList Attributes { get; }
 
     /// <summary>Dropped attribute count as reported by the producer.</summary>
     public uint DroppedAttributesCount { get; set; }

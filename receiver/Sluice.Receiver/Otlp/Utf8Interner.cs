@@ -1,0 +1,71 @@
+using System.IO.Hashing;
+using System.Text;
+
+namespace Sluice.Receiver.Otlp;
+
+/// <summary>
+/// Turns short UTF-8 into strings, handing out the same string for the same bytes while it stays
+/// in the table. Attribute keys and most attribute values of client telemetry repeat from event to
+/// event (a device's session, user and settings; schema and kind names; small numbers), so a
+/// decode that interns them allocates a string only for what is new, which is where the decoder's
+/// allocations, and the GC work that follows them, went.
+/// </summary>
+/// <remarks>
+/// A direct-mapped table, one per thread (decoding is synchronous, so a decode never leaves its
+/// thread): bounded memory, no locks, no growth. A collision replaces the older entry, so unique
+/// values cycling through cost one hash and one copy each on top of the string they need anyway,
+/// and can never make a lookup slower than one comparison. Bytes are compared in full: a hash
+/// collision only ever costs a miss.
+/// </remarks>
+internal sealed class Utf8Interner
+{
+    /// <summary>Longer strings are decoded without the table: they are mostly unique (bodies, URLs, stacks).</summary>
+    public const int MaxLength = 64;
+
+    private const int Size = 2048;
+
+    [ThreadStatic]
+    private static Utf8Interner? t_current;
+
+    private readonly Entry[] _entries = new Entry[Size];
+
+    /// <summary>The calling thread's table.</summary>
+    public static Utf8Interner Current => t_current ??= new Utf8Interner();
+
+    /// <summary>The string for <paramref name="utf8"/>, as <see cref="Encoding.UTF8"/> decodes it (invalid bytes become U+FFFD).</summary>
+    public string GetString(ReadOnlySpan<byte> utf8)
+    {
+        if (utf8.IsEmpty)
+        {
+            return string.Empty;
+        }
+
+        if (utf8.Length > MaxLength)
+        {
+            return Encoding.UTF8.GetString(utf8);
+        }
+
+        ulong hash = XxHash3.HashToUInt64(utf8);
+        ref Entry entry = ref _entries[(int)(hash & (Size - 1))];
+        if (entry.Hash == hash && entry.Text is { } text && utf8.SequenceEqual(entry.Bytes.AsSpan(0, entry.Length)))
+        {
+            return text;
+        }
+
+        text = Encoding.UTF8.GetString(utf8);
+        entry.Bytes ??= new byte[MaxLength];
+        utf8.CopyTo(entry.Bytes);
+        entry.Length = utf8.Length;
+        entry.Hash = hash;
+        entry.Text = text;
+        return text;
+    }
+
+    private struct Entry
+    {
+        public ulong Hash;
+        public int Length;
+        public byte[] Bytes;
+        public string? Text;
+    }
+}
