@@ -111,6 +111,34 @@ public class PrivacyGuardTests
     }
 
     [Fact]
+    public void Process_SameValueInstancesAcrossBatches_RedactedEveryTimeAndCleanOnesKept()
+    {
+        // The guard remembers value instances found clean, and keys' decisions: a repeat of the same
+        // string must get the same treatment as the first sight, in every batch and product.
+        string pii = "mail erin@example.com";
+        string clean = "dark-mode";
+        string hashKey = "user.id";
+        var guard = Create(("action", "hash"));
+        for (int round = 0; round < 3; round++)
+        {
+            var shop = Log(Resource(), "e", ("note", pii), ("setting", clean), (hashKey, "erin"));
+            var other = Log(Resource(), "e", ("note", pii), ("setting", clean), (hashKey, "erin"));
+            shop.Body = pii;
+
+            guard.Process(Batch("shop", shop));
+            guard.Process(Batch("other-product", other));
+
+            Assert.Equal($"mail [email:{Expected("erin@example.com")}]", shop.Attributes.Get("note"));
+            Assert.Equal($"mail [email:{Expected("erin@example.com")}]", shop.Body);
+            Assert.Equal("mail [email]", other.Attributes.Get("note"));
+            Assert.Same(clean, shop.Attributes.Get("setting"));
+            Assert.Same(clean, other.Attributes.Get("setting"));
+            Assert.Equal(Expected("erin"), shop.Attributes.Get(hashKey));
+            Assert.Equal("redacted", other.Attributes.Get(hashKey));
+        }
+    }
+
+    [Fact]
     public void Process_VersionsAndIds_AreNotMistakenForAddresses()
     {
         var resource = Resource(("service.version", "1.2.3.4"), ("os.version", "10.0.19045"), ("device.id", "4111111111111111"));

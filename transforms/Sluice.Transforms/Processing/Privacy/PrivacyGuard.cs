@@ -15,6 +15,10 @@ internal sealed class PrivacyGuard : TelemetryProcessor
 {
     public const string TypeName = "sluice_privacy";
 
+    // Entries of the two per-instance caches below: keys and values repeat from event to event, and
+    // the decoder hands out the same string instance for a repeat, so a reference lookup is enough.
+    private const int CacheSize = 4096;
+
     /// <summary>Attributes that carry the client's network address: never stored, whatever the settings.</summary>
     public static readonly FrozenSet<string> NetworkAddressKeys = FrozenSet.Create(
         StringComparer.Ordinal,
@@ -51,6 +55,8 @@ internal sealed class PrivacyGuard : TelemetryProcessor
     private readonly ProductHasher _hasher;
     private readonly ResourceSet _resources = new();
     private readonly Func<PiiKinds, string, string> _replace;
+    private readonly KeyAction?[] _keyActions = new KeyAction?[CacheSize];
+    private readonly string?[] _cleanValues = new string?[CacheSize];
     private string _product = string.Empty;
 
     public PrivacyGuard(
@@ -133,7 +139,7 @@ internal sealed class PrivacyGuard : TelemetryProcessor
             Protect(log.Attributes);
             if (_scanBody && log.Body.Length > 0)
             {
-                log.Body = PiiScanner.Rewrite(log.Body, _detect, _replace);
+                log.Body = Scan(log.Body);
             }
         }
 
@@ -170,32 +176,73 @@ internal sealed class PrivacyGuard : TelemetryProcessor
         for (int i = attributes.Count - 1; i >= 0; i--)
         {
             string key = attributes.Keys[i];
-            if (_dropped.Contains(key))
-            {
-                attributes.RemoveAt(i);
-                continue;
-            }
-
             string value = attributes.Values[i];
-            if (_hashed.Contains(key))
+            switch (ActionFor(key))
             {
-                if (value.Length > 0 && !ProductHasher.LooksHashed(value))
-                {
-                    attributes.SetAt(i, _hasher.Hash(_product, value));
-                }
+                case KeyAction.Kind.Drop:
+                    attributes.RemoveAt(i);
+                    break;
+                case KeyAction.Kind.Hash:
+                    if (value.Length > 0 && !ProductHasher.LooksHashed(value))
+                    {
+                        attributes.SetAt(i, _hasher.Hash(_product, value));
+                    }
 
-                continue;
-            }
+                    break;
+                case KeyAction.Kind.Scan when _scanAttributes && value.Length > 0:
+                    string rewritten = Scan(value);
+                    if (!ReferenceEquals(rewritten, value))
+                    {
+                        attributes.SetAt(i, rewritten);
+                    }
 
-            if (_scanAttributes && value.Length > 0 && !_skipped.Contains(key) && !IsVersionKey(key))
-            {
-                string rewritten = PiiScanner.Rewrite(value, _detect, _replace);
-                if (!ReferenceEquals(rewritten, value))
-                {
-                    attributes.SetAt(i, rewritten);
-                }
+                    break;
             }
         }
+    }
+
+    /// <summary>
+    /// What to do with an attribute by its key, remembered per key instance (the decision depends
+    /// only on the key and this instance's settings). A race between threads only costs a miss:
+    /// each slot is one reference to an immutable key-and-action pair.
+    /// </summary>
+    private KeyAction.Kind ActionFor(string key)
+    {
+        ref KeyAction? slot = ref _keyActions[System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(key) & (CacheSize - 1)];
+        KeyAction? cached = slot;
+        if (cached is not null && ReferenceEquals(cached.Key, key))
+        {
+            return cached.Action;
+        }
+
+        KeyAction.Kind action = _dropped.Contains(key) ? KeyAction.Kind.Drop
+            : _hashed.Contains(key) ? KeyAction.Kind.Hash
+            : _skipped.Contains(key) || IsVersionKey(key) ? KeyAction.Kind.Keep
+            : KeyAction.Kind.Scan;
+        slot = new KeyAction(key, action);
+        return action;
+    }
+
+    /// <summary>
+    /// <see cref="PiiScanner.Rewrite"/>, skipped for a value instance already found clean: whether a
+    /// value holds anything to redact depends only on the value and the kinds detected. Findings
+    /// are not remembered (their replacement may depend on the product).
+    /// </summary>
+    private string Scan(string value)
+    {
+        ref string? slot = ref _cleanValues[System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(value) & (CacheSize - 1)];
+        if (ReferenceEquals(slot, value))
+        {
+            return value;
+        }
+
+        string rewritten = PiiScanner.Rewrite(value, _detect, _replace);
+        if (ReferenceEquals(rewritten, value))
+        {
+            slot = value;
+        }
+
+        return rewritten;
     }
 
     private string Replace(PiiKinds kind, string text)
@@ -216,4 +263,16 @@ internal sealed class PrivacyGuard : TelemetryProcessor
     }
 
     private static bool IsVersionKey(string key) => key.EndsWith("version", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>A key and what to do with it.</summary>
+    private sealed record KeyAction(string Key, KeyAction.Kind Action)
+    {
+        public enum Kind : byte
+        {
+            Scan,
+            Keep,
+            Hash,
+            Drop,
+        }
+    }
 }
