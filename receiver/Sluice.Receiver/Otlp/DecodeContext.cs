@@ -27,6 +27,7 @@ internal sealed class DecodeContext : IDisposable
     private readonly int[] _indexes = new int[4];
     private readonly ulong _latestTime;
     private readonly Utf8Interner _interner = Utf8Interner.Current;
+    private readonly NumberTexts _numbers = NumberTexts.Current;
     private byte[] _hashInput = new byte[512];
     private int _hashLength;
     private readonly ArrayBufferWriter<byte> _jsonBuffer = new(256);
@@ -98,7 +99,10 @@ internal sealed class DecodeContext : IDisposable
         if (!CheckOnly)
         {
             // Sized as the previous record ended up, with room for what the transforms add.
-            return new LogEvent(_attributeCapacity) { Resource = resource, Scope = scope };
+            var record = Batch.NewLog(_attributeCapacity);
+            record.Resource = resource;
+            record.Scope = scope;
+            return record;
         }
 
         var log = _scratchLog ??= new LogEvent();
@@ -287,27 +291,15 @@ internal sealed class DecodeContext : IDisposable
     /// </summary>
     public string ShortString(ReadOnlySpan<byte> utf8) => _interner.GetString(utf8);
 
-    /// <summary>An integer attribute value as text (as <see cref="FormatInt"/>), interned: counts, sizes and flags repeat.</summary>
-    public string IntText(long value)
-    {
-        Span<byte> utf8 = stackalloc byte[20];
-        return value.TryFormat(utf8, out int written, default, CultureInfo.InvariantCulture)
-            ? _interner.GetString(utf8[..written])
-            : FormatInt(value);
-    }
+    /// <summary>An integer attribute value as text (as <see cref="FormatInt"/>), from the thread's <see cref="NumberTexts"/>.</summary>
+    public string IntText(long value) => _numbers.Int(value);
 
-    /// <summary>A double attribute value as text (as <see cref="FormatDouble"/>), interned.</summary>
-    public string DoubleText(double value)
-    {
-        Span<byte> utf8 = stackalloc byte[32];
-        return value.TryFormat(utf8, out int written, "R", CultureInfo.InvariantCulture)
-            ? _interner.GetString(utf8[..written])
-            : FormatDouble(value);
-    }
+    /// <summary>A double attribute value as text (as <see cref="FormatDouble"/>), from the thread's <see cref="NumberTexts"/>.</summary>
+    public string DoubleText(double value) => _numbers.Double(value);
 
-    public static string FormatDouble(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+    public static string FormatDouble(double value) => NumberTexts.FormatDouble(value);
 
-    public static string FormatInt(long value) => value.ToString(CultureInfo.InvariantCulture);
+    public static string FormatInt(long value) => NumberTexts.FormatInt(value);
 
     /// <summary>Digest of a resource block: its attributes and schema URL.</summary>
     public UInt128 Digest(ResourceInfo resource)

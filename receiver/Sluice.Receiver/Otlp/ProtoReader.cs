@@ -51,7 +51,17 @@ internal ref struct ProtoReader
 
         int start = _position;
         _fieldStart = start;
-        ulong tag = ReadRawVarint();
+        ulong tag = _buffer[start];
+        if (tag < 0x80)
+        {
+            // Fields 1 to 15, all of OTLP's but a few: one byte.
+            _position = start + 1;
+        }
+        else
+        {
+            tag = ReadRawVarint();
+        }
+
         if (tag >> 3 is 0 or > int.MaxValue)
         {
             throw Error($"invalid field number {tag >> 3} at byte {_origin + start}");
@@ -216,6 +226,12 @@ internal ref struct ProtoReader
 
     private ulong ReadRawVarint()
     {
+        // Lengths under 128 (most strings and small messages) and small numbers: one byte.
+        if (_position < _buffer.Length && _buffer[_position] < 0x80)
+        {
+            return _buffer[_position++];
+        }
+
         ulong result = 0;
         for (int shift = 0; shift < 70; shift += 7)
         {

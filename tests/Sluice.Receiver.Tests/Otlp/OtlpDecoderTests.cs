@@ -544,6 +544,27 @@ public class OtlpDecoderTests
     }
 
     [Fact]
+    public void Decode_IntoAReusedBatch_SameAsIntoANewOne()
+    {
+        // The exporter decodes every spooled request into one batch it clears between them, and the
+        // batch hands the cleared records out again: nothing of the first request may show in the second.
+        byte[] first = Logs().ToByteArray();
+        byte[] second = Logs(
+            new LogRecord { TimeUnixNano = T1, Body = Str("only"), Attributes = { Kv("x", Str("1")) } },
+            new LogRecord { TimeUnixNano = T1 + 5, SeverityNumber = SeverityNumber.Warn }).ToByteArray();
+        TelemetryBatch reused = NewBatch();
+        OtlpDecoder.Decode(Signal.Logs, PayloadEncoding.Protobuf, first, reused, Limits);
+        reused.Clear();
+        reused.Product = "shop";
+        reused.ReceivedUnixNano = Received;
+
+        OtlpDecoder.Decode(Signal.Logs, PayloadEncoding.Protobuf, second, reused, Limits);
+        (TelemetryBatch fresh, _) = Decode(Signal.Logs, PayloadEncoding.Protobuf, second);
+
+        Assert.Equal(Describe(fresh), Describe(reused));
+    }
+
+    [Fact]
     public void Decode_SamePayloadTwice_GivesSameIds()
     {
         foreach ((Signal signal, IMessage request) in new (Signal, IMessage)[] { (Signal.Logs, Logs()), (Signal.Traces, Traces()), (Signal.Metrics, Metrics()) })

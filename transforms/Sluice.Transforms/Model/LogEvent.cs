@@ -68,4 +68,27 @@ public sealed class LogEvent
 
     /// <summary>The scope block the record came in.</summary>
     public ScopeInfo Scope { get; set; } = null!;
+
+    /// <summary>Makes this record as a new one (attributes emptied, capacity kept), so that a batch can hand it out again.</summary>
+    public void Reset()
+    {
+        EventId = default;
+        TimeUnixNano = 0;
+        ObservedTimeUnixNano = 0;
+        TraceId = string.Empty;
+        SpanId = string.Empty;
+        TraceFlags = 0;
+        SeverityText = string.Empty;
+        SeverityNumber = 0;
+        Body = string.Empty;
+        EventName = string.Empty;
+        Attributes.Clear();
+        DroppedAttributesCount = 0;
+        SampleRate = 1;
+        ReceivedUnixNano = 0;
+        IngestionDelayNanos = 0;
+        ClockSkewNanos = 0;
+        Resource = null!;
+        Scope = null!;
+    }
 }
