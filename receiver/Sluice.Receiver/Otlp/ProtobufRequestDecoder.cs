@@ -723,6 +723,12 @@ internal static class ProtobufRequestDecoder
     /// <summary>Reads one KeyValue into <paramref name="into"/>; the value may precede the key on the wire.</summary>
     private static void ReadAttribute(ref ProtoReader kv, AttributeList into, DecodeContext context)
     {
+        if (context.CheckOnly)
+        {
+            CheckAttribute(ref kv, context);
+            return;
+        }
+
         string key = string.Empty;
         ProtoReader value = default;
         bool hasValue = false;
@@ -752,6 +758,62 @@ internal static class ProtobufRequestDecoder
         }
 
         into.Add(key, hasValue ? RenderValue(ref value, key, context) : string.Empty);
+    }
+
+    /// <summary>
+    /// The ingest check of one KeyValue: the same checks and errors as <see cref="RenderValue"/> gives it
+    /// in a full decode, without making strings; the key becomes one only for an error's message.
+    /// </summary>
+    private static void CheckAttribute(ref ProtoReader kv, DecodeContext context)
+    {
+        ReadOnlySpan<byte> key = default;
+        ProtoReader value = default;
+        bool hasValue = false;
+        while (kv.Next())
+        {
+            switch (kv.Field)
+            {
+                case 1:
+                    key = kv.ReadBytes();
+                    break;
+                case 2:
+                    value = kv.ReadMessage();
+                    hasValue = true;
+                    break;
+                default:
+                    kv.Skip();
+                    break;
+            }
+        }
+
+        ProtoReader scan = value;
+        while (hasValue && scan.Next())
+        {
+            switch (scan.Field)
+            {
+                case 1 or 7:
+                    int length = scan.ReadBytes().Length;
+                    if (length > context.Limits.MaxAttributeValueBytes)
+                    {
+                        context.CheckValueSize(context.ShortString(key), length);
+                    }
+
+                    break;
+                case 2 or 3:
+                    scan.ReadVarint();
+                    break;
+                case 4:
+                    scan.ReadDouble();
+                    break;
+                case 5 or 6:
+                    // Arrays and lists: checked (depth, sizes of what they hold) as a full decode renders them.
+                    RenderValue(ref value, context.ShortString(key), context);
+                    return;
+                default:
+                    scan.Skip();
+                    break;
+            }
+        }
     }
 
     /// <summary>The UTF-8 of an AnyValue that is a string (its last oneof member wins); false for any other value.</summary>

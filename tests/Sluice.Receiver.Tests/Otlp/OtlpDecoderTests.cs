@@ -564,6 +564,73 @@ public class OtlpDecoderTests
         Assert.Equal(Describe(fresh), Describe(reused));
     }
 
+    public static TheoryData<string> CheckCases() => [.. CheckRequests().Keys];
+
+    private static Dictionary<string, byte[]> CheckRequests()
+    {
+        string big = new('x', 300);
+        AnyValue deep = Str("leaf");
+        for (int i = 0; i < 6; i++)
+        {
+            deep = Array(deep);
+        }
+
+        byte[] wrongWire = Logs(new LogRecord { TimeUnixNano = T1, Attributes = { Kv("n", new AnyValue { IntValue = 5 }) } }).ToByteArray();
+        int at = System.Array.LastIndexOf(wrongWire, (byte)0x18); // AnyValue.int_value's tag (field 3, varint)
+        wrongWire[at] = 0x19; // the same field as fixed64: the value is then 8 bytes the request does not have
+
+        return new()
+        {
+            ["every value kind"] = Logs().ToByteArray(),
+            ["value over the size cap"] = Logs(
+                new LogRecord { TimeUnixNano = T1, Attributes = { Kv("ok", Str("x")) } },
+                new LogRecord { TimeUnixNano = T1, Attributes = { Kv("big", Str(big)) } }).ToByteArray(),
+            ["bytes over the size cap"] = Logs(new LogRecord { TimeUnixNano = T1, Attributes = { Kv("b", new AnyValue { BytesValue = ByteString.CopyFrom(new byte[300]) }) } }).ToByteArray(),
+            ["string in an array over the size cap"] = Logs(new LogRecord { TimeUnixNano = T1, Attributes = { Kv("a", Array(Str(big))) } }).ToByteArray(),
+            ["too deep"] = Logs(new LogRecord { TimeUnixNano = T1, Attributes = { Kv("deep", deep) } }).ToByteArray(),
+            ["resource value over the size cap"] = new ExportLogsServiceRequest
+            {
+                ResourceLogs =
+                {
+                    new ResourceLogs
+                    {
+                        Resource = new OpenTelemetry.Proto.Resource.V1.Resource { Attributes = { Kv("r", Str(big)) } },
+                        ScopeLogs = { new ScopeLogs { LogRecords = { new LogRecord { TimeUnixNano = T1 }, new LogRecord { TimeUnixNano = T1 } } } },
+                    },
+                },
+            }.ToByteArray(),
+            ["future time and event ids"] = Logs(
+                new LogRecord { TimeUnixNano = Received + 3_600_000_000_000, Attributes = { Kv("event.id", Str("0102030405060708090a0b0c0d0e0f10")) } },
+                new LogRecord { TimeUnixNano = T1, Attributes = { Kv("event.id", Str(big)) } }).ToByteArray(),
+            ["wrong wire type"] = wrongWire,
+        };
+    }
+
+    [Theory]
+    [MemberData(nameof(CheckCases))]
+    public void Decode_CheckOnly_CountsAndRefusesExactlyAsAFullDecode(string name)
+    {
+        byte[] payload = CheckRequests()[name];
+        var limits = new DecodeLimits { MaxAttributeValueBytes = 200, MaxNestingDepth = 4 };
+
+        string Outcome(bool checkOnly)
+        {
+            try
+            {
+                return OtlpDecoder.Decode(Signal.Logs, PayloadEncoding.Protobuf, payload, NewBatch(), limits, checkOnly).ToString();
+            }
+            catch (Exception ex) when (ex is OtlpFormatException or OtlpLimitException)
+            {
+                return ex.GetType().Name + ": " + ex.Message;
+            }
+        }
+
+        string full = Outcome(checkOnly: false);
+        Assert.Equal(full, Outcome(checkOnly: true));
+        // Each bad case does break a rule, or the comparison proves nothing.
+        Assert.Equal(name == "every value kind", full.Contains("Rejected = 0", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Decode_SamePayloadTwice_GivesSameIds()
     {
