@@ -34,7 +34,10 @@ internal sealed class TelemetrySession
         var state = Volatile.Read(ref _state);
         if (timeoutTicks > 0)
         {
-            var last = Interlocked.Exchange(ref state.LastActivityTicks, nowTicks);
+            // A plain write, not an exchange: threads racing here differ by nanoseconds, and the
+            // replacement below is atomic anyway. The sequence's increment is the one atomic needed.
+            var last = Volatile.Read(ref state.LastActivityTicks);
+            Volatile.Write(ref state.LastActivityTicks, nowTicks);
             if (last != 0 && nowTicks - last > timeoutTicks)
             {
                 var fresh = new SessionState(Guid.NewGuid().ToString("N")) { LastActivityTicks = nowTicks };
