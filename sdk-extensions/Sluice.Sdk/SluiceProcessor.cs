@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using OpenTelemetry;
 using OpenTelemetry.Logs;
 using Sluice.Sdk.Delivery;
@@ -27,8 +28,23 @@ internal sealed class SluiceProcessor : CompositeProcessor<LogRecord>
     private readonly KeyValuePair<string, object?>[] _v1Constants;
     private CachedOffset _offset = new(long.MinValue, 0L);
 
+    // One attribute list per thread, reused by every event instead of a new array each time.
+    // OpenTelemetry only lets a processor rely on a record's attributes during OnEnd (an ILogger
+    // call's state is just as short-lived), and the batch processor copies them into the record's
+    // own pooled storage (LogRecord.Buffer) before queueing, so the list is free again once the
+    // channels have seen the record. It is taken out of the slot while in use, so a log call made
+    // from inside a downstream processor gets a list of its own.
+    [ThreadStatic]
+    private static List<KeyValuePair<string, object?>>? _threadAttributes;
+
     public SluiceProcessor(SluiceRuntime runtime)
-        : base(CreateChannelProcessors(runtime))
+        : this(runtime, CreateChannelProcessors(runtime))
+    {
+    }
+
+    /// <summary>Benchmark seam: records go to <paramref name="next"/> instead of the runtime's channels.</summary>
+    internal SluiceProcessor(SluiceRuntime runtime, IEnumerable<BaseProcessor<LogRecord>> next)
+        : base(next)
     {
         _runtime = runtime;
         _epoch = runtime.Identity.Epoch;
@@ -55,24 +71,30 @@ internal sealed class SluiceProcessor : CompositeProcessor<LogRecord>
 
     public override void OnEnd(LogRecord data)
     {
-        if (Prepare(data))
-        {
-            base.OnEnd(data);
-        }
-    }
-
-    /// <summary>Rules, schema and privacy on one record; false when the rules drop it. Separate so benchmarks can time it alone.</summary>
-    internal bool Prepare(LogRecord data)
-    {
         var verdict = _runtime.Rules.Evaluate(EventNameOf(data), out var sampleRate);
         if (verdict != RuleVerdict.Keep)
         {
             _runtime.RuleCounters.Add(verdict);
-            return false;
+            return;
         }
 
-        data.Attributes = BuildAttributes(data, sampleRate);
-        return true;
+        var attributes = _threadAttributes;
+        _threadAttributes = null;
+
+        // A record that already carries this thread's list (a second SluiceProcessor in the same
+        // pipeline) must not be rebuilt in place.
+        if (attributes is null || ReferenceEquals(attributes, data.Attributes))
+        {
+            attributes = new List<KeyValuePair<string, object?>>(32);
+        }
+
+        BuildAttributes(data, sampleRate, attributes);
+        data.Attributes = attributes;
+        base.OnEnd(data);
+
+        // The record may still point at the list (no channel took it); it stays intact until the
+        // next event on this thread, which is as long as OpenTelemetry keeps attribute state valid.
+        _threadAttributes = attributes;
     }
 
     protected override bool OnShutdown(int timeoutMilliseconds)
@@ -83,13 +105,15 @@ internal sealed class SluiceProcessor : CompositeProcessor<LogRecord>
         return flushed;
     }
 
-    private KeyValuePair<string, object?>[] BuildAttributes(LogRecord record, double sampleRate)
+    /// <summary>Rules' sample rate, common schema and privacy: the record's attributes as they leave the process, into <paramref name="buffer"/>.</summary>
+    private void BuildAttributes(LogRecord record, double sampleRate, List<KeyValuePair<string, object?>> buffer)
     {
         var privacy = _runtime.Privacy;
         var existing = record.Attributes;
         var user = _runtime.Session.User;
         var envelopeCount = (_v1 ? 8 + _v1Constants.Length : 7) + (user is null ? 0 : 2);
-        var result = new KeyValuePair<string, object?>[envelopeCount + (existing?.Count ?? 0)];
+        CollectionsMarshal.SetCount(buffer, envelopeCount + (existing?.Count ?? 0));
+        var result = CollectionsMarshal.AsSpan(buffer);
         var i = 0;
         var sequence = _runtime.Session.Next(NowTicks(record), _sessionTimeoutTicks, out var sessionId);
         var offset = OffsetMinutes(record.Timestamp);
@@ -105,7 +129,7 @@ internal sealed class SluiceProcessor : CompositeProcessor<LogRecord>
             result[i++] = new(SchemaV1Attributes.Sequence, sequence);
             result[i++] = new(SchemaV1Attributes.TimeZoneOffsetMinutes, offset);
             result[i++] = new(SchemaV1Attributes.EventTime, new DateTimeOffset(record.Timestamp, TimeSpan.Zero).ToUnixTimeMilliseconds());
-            _v1Constants.CopyTo(result, i);
+            _v1Constants.CopyTo(result[i..]);
             i += _v1Constants.Length;
             if (user is not null)
             {
@@ -156,7 +180,8 @@ internal sealed class SluiceProcessor : CompositeProcessor<LogRecord>
             record.FormattedMessage = null;
         }
 
-        return i == result.Length ? result : result[..i];
+        // Dropped attributes leave the tail unused.
+        CollectionsMarshal.SetCount(buffer, i);
     }
 
     /// <summary>
