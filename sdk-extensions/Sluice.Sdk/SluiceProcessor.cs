@@ -119,7 +119,7 @@ internal sealed class SluiceProcessor : CompositeProcessor<LogRecord>
         var offset = OffsetMinutes(record.Timestamp);
         var rate = sampleRate == 1 ? RateOne : sampleRate;
 
-        result[i++] = new(SluiceAttributes.EventId, NewEventId());
+        result[i++] = new(SluiceAttributes.EventId, RandomEventId.Create());
         result[i++] = new(SluiceAttributes.SchemaVersion, _v1 ? SchemaV1 : SchemaV2);
         result[i++] = new(SluiceAttributes.SessionEpoch, _epoch);
         result[i++] = new(SluiceAttributes.SampleRate, rate);
@@ -182,17 +182,6 @@ internal sealed class SluiceProcessor : CompositeProcessor<LogRecord>
 
         // Dropped attributes leave the tail unused.
         CollectionsMarshal.SetCount(buffer, i);
-    }
-
-    /// <summary>
-    /// 128 random bits as 32 lowercase hex characters. The id only has to be unique, not secret,
-    /// so the fast per-thread generator is used instead of Guid.NewGuid (a system call on Linux).
-    /// </summary>
-    internal static string NewEventId()
-    {
-        Span<byte> bytes = stackalloc byte[16];
-        Random.Shared.NextBytes(bytes);
-        return Convert.ToHexStringLower(bytes);
     }
 
     /// <summary>
