@@ -46,7 +46,7 @@ public sealed class SluiceTelemetry
     public void TrackPageView(PageView view, IEnumerable<KeyValuePair<string, object?>>? properties = null, string? eventName = null)
     {
         ArgumentNullException.ThrowIfNull(view);
-        var attributes = Start(SluiceAttributes.EventKinds.PageView, properties);
+        var attributes = Start(SluiceAttributes.EventKinds.PageView, properties, fields: 4);
         attributes.Add(new(SluiceAttributes.PageName, view.Name));
         AddIf(attributes, SluiceAttributes.UrlFull, view.Uri?.ToString());
         AddIf(attributes, SluiceAttributes.PageReferrer, view.Referrer);
@@ -65,7 +65,7 @@ public sealed class SluiceTelemetry
     public void TrackAction(UserAction action, IEnumerable<KeyValuePair<string, object?>>? properties = null, string? eventName = null)
     {
         ArgumentNullException.ThrowIfNull(action);
-        var attributes = Start(SluiceAttributes.EventKinds.UserAction, properties);
+        var attributes = Start(SluiceAttributes.EventKinds.UserAction, properties, fields: 3);
         attributes.Add(new(SluiceAttributes.ActionName, action.Name));
         attributes.Add(new(SluiceAttributes.ActionTarget, action.Target));
         AddIf(attributes, SluiceAttributes.ActionPage, action.Page);
@@ -79,7 +79,7 @@ public sealed class SluiceTelemetry
     public void TrackError(ErrorEvent error, IEnumerable<KeyValuePair<string, object?>>? properties = null, string? eventName = null)
     {
         ArgumentNullException.ThrowIfNull(error);
-        var attributes = Start(SluiceAttributes.EventKinds.Error, properties);
+        var attributes = Start(SluiceAttributes.EventKinds.Error, properties, fields: 4);
         attributes.Add(new(SluiceAttributes.ExceptionType, error.Type));
         attributes.Add(new(SluiceAttributes.ExceptionMessage, error.Message));
         AddIf(attributes, SluiceAttributes.ExceptionStacktrace, error.StackTrace);
@@ -94,7 +94,7 @@ public sealed class SluiceTelemetry
     public void TrackMeasurement(Measurement measurement, IEnumerable<KeyValuePair<string, object?>>? properties = null, string? eventName = null)
     {
         ArgumentNullException.ThrowIfNull(measurement);
-        var attributes = Start(SluiceAttributes.EventKinds.Measurement, properties);
+        var attributes = Start(SluiceAttributes.EventKinds.Measurement, properties, fields: 3);
         attributes.Add(new(SluiceAttributes.MeasurementName, measurement.Name));
         attributes.Add(new(SluiceAttributes.MeasurementValue, measurement.Value));
         attributes.Add(new(SluiceAttributes.MeasurementUnit, measurement.Unit));
@@ -108,7 +108,7 @@ public sealed class SluiceTelemetry
     public void TrackFeatureUsage(FeatureUsage usage, IEnumerable<KeyValuePair<string, object?>>? properties = null, string? eventName = null)
     {
         ArgumentNullException.ThrowIfNull(usage);
-        var attributes = Start(SluiceAttributes.EventKinds.FeatureUsage, properties);
+        var attributes = Start(SluiceAttributes.EventKinds.FeatureUsage, properties, fields: 2);
         attributes.Add(new(SluiceAttributes.FeatureName, usage.Name));
         AddIf(attributes, SluiceAttributes.FeatureOutcome, usage.Outcome);
         Emit(LogLevel.Information, eventName ?? SluiceAttributes.EventKinds.FeatureUsage, attributes, null);
@@ -121,10 +121,14 @@ public sealed class SluiceTelemetry
     public void TrackEvent(string eventName, IEnumerable<KeyValuePair<string, object?>>? properties = null, LogLevel level = LogLevel.Information)
     {
         ArgumentException.ThrowIfNullOrEmpty(eventName);
-        Emit(level, eventName, Start(null, properties), null);
+        Emit(level, eventName, Start(null, properties, fields: 0), null);
     }
 
-    internal void Emit(LogLevel level, string eventName, List<KeyValuePair<string, object?>> attributes, Exception? exception)
+    /// <summary>Emits a list built elsewhere (the health report) as an event.</summary>
+    internal void Emit(LogLevel level, string eventName, List<KeyValuePair<string, object?>> attributes, Exception? exception) =>
+        Emit(level, eventName, Start(null, attributes, fields: 0), exception);
+
+    private void Emit(LogLevel level, string eventName, EventState state, Exception? exception)
     {
         if (!_logger.IsEnabled(level))
         {
@@ -133,26 +137,47 @@ public sealed class SluiceTelemetry
 
         // The state is the attribute list itself: OpenTelemetry exports it as attributes, and
         // the body is the event name (no formatted text that could carry clear values).
-        _logger.Log(level, new EventId(0, eventName), new EventState(eventName, attributes), exception, static (state, _) => state.Name);
+        state.Name = eventName;
+        _logger.Log(level, new EventId(0, eventName), state, exception, static (state, _) => state.Name);
     }
 
-    private static List<KeyValuePair<string, object?>> Start(string? kind, IEnumerable<KeyValuePair<string, object?>>? properties)
+    private static EventState Start(string? kind, IEnumerable<KeyValuePair<string, object?>>? properties, int fields)
     {
-        var attributes = new List<KeyValuePair<string, object?>>(8);
+        // Sized once for the kind, the properties and the Part B fields, so an event is one
+        // exact array rather than a list and its spare capacity.
+        var count = 0;
+        var collection = properties as ICollection<KeyValuePair<string, object?>>;
+        if (collection is not null)
+        {
+            count = collection.Count;
+        }
+        else if (properties is not null && !properties.TryGetNonEnumeratedCount(out count))
+        {
+            count = 4;
+        }
+
+        var state = new EventState((kind is null ? 0 : 1) + count + fields);
         if (kind is not null)
         {
-            attributes.Add(new(SluiceAttributes.EventKind, kind));
+            state.Add(new(SluiceAttributes.EventKind, kind));
         }
 
-        if (properties is not null)
+        if (collection is not null)
         {
-            attributes.AddRange(properties);
+            state.AddRange(collection);
+        }
+        else if (properties is not null)
+        {
+            foreach (var property in properties)
+            {
+                state.Add(property);
+            }
         }
 
-        return attributes;
+        return state;
     }
 
-    private static void AddIf(List<KeyValuePair<string, object?>> attributes, string key, string? value)
+    private static void AddIf(EventState attributes, string key, string? value)
     {
         if (value is not null)
         {
@@ -160,15 +185,47 @@ public sealed class SluiceTelemetry
         }
     }
 
-    private sealed class EventState(string name, List<KeyValuePair<string, object?>> attributes) : IReadOnlyList<KeyValuePair<string, object?>>
+    /// <summary>An event's attributes and name, handed to the logger as its state.</summary>
+    private sealed class EventState(int capacity) : IReadOnlyList<KeyValuePair<string, object?>>
     {
-        public string Name => name;
+        private KeyValuePair<string, object?>[] _items = new KeyValuePair<string, object?>[capacity];
+        private int _count;
 
-        public int Count => attributes.Count;
+        public string Name { get; set; } = string.Empty;
 
-        public KeyValuePair<string, object?> this[int index] => attributes[index];
+        public int Count => _count;
 
-        public IEnumerator<KeyValuePair<string, object?>> GetEnumerator() => attributes.GetEnumerator();
+        public KeyValuePair<string, object?> this[int index] =>
+            (uint)index < (uint)_count ? _items[index] : throw new ArgumentOutOfRangeException(nameof(index));
+
+        public void Add(KeyValuePair<string, object?> item)
+        {
+            if (_count == _items.Length)
+            {
+                Array.Resize(ref _items, Math.Max(4, _items.Length * 2));
+            }
+
+            _items[_count++] = item;
+        }
+
+        public void AddRange(ICollection<KeyValuePair<string, object?>> items)
+        {
+            if (_items.Length - _count < items.Count)
+            {
+                Array.Resize(ref _items, _count + items.Count);
+            }
+
+            items.CopyTo(_items, _count);
+            _count += items.Count;
+        }
+
+        public IEnumerator<KeyValuePair<string, object?>> GetEnumerator()
+        {
+            for (var i = 0; i < _count; i++)
+            {
+                yield return _items[i];
+            }
+        }
 
         System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
