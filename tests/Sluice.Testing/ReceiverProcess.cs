@@ -24,7 +24,7 @@ public sealed class ReceiverProcess : IAsyncDisposable
     private readonly Lock _outputLock = new();
     private Process? _process;
 
-    private ReceiverProcess(string folder, string clickHouseUrl, string database, string extraYaml, int spoolMaxMib, string? rulesFile, bool selfMetrics)
+    private ReceiverProcess(string folder, string clickHouseUrl, string database, string extraYaml, int spoolMaxMib, string? rulesFile, bool selfMetrics, int? memoryLimitMib)
     {
         Folder = folder;
         Database = database;
@@ -50,6 +50,7 @@ public sealed class ReceiverProcess : IAsyncDisposable
               sluice_privacy:
               sluice_rules:
               sluice_enrich:
+              {(memoryLimitMib is { } limit ? $"memory_limiter: {{check_interval: 200ms, limit_mib: {limit}}}" : string.Empty)}
             exporters:
               clickhouse:
                 endpoint: {clickHouseUrl}
@@ -81,7 +82,7 @@ public sealed class ReceiverProcess : IAsyncDisposable
               pipelines:
                 logs:
                   receivers: [otlp]
-                  processors: [sluice_schema, sluice_privacy, sluice_rules, sluice_enrich, batch]
+                  processors: [{(memoryLimitMib is null ? string.Empty : "memory_limiter, ")}sluice_schema, sluice_privacy, sluice_rules, sluice_enrich, batch]
                   exporters: [clickhouse]
                 traces:
                   receivers: [otlp]
@@ -130,11 +131,12 @@ public sealed class ReceiverProcess : IAsyncDisposable
     /// <param name="spoolMaxMib">The spool's cap.</param>
     /// <param name="rulesFile">A rules file to serve (<c>extensions.sluice_rules</c>), a full path; null serves none.</param>
     /// <param name="selfMetrics">Whether the receiver exports its own metrics into its pipeline (off for data sets that stand in for them).</param>
-    public static async Task<ReceiverProcess> StartAsync(ClickHouseServer clickHouse, string extraYaml = "", int spoolMaxMib = 1024, string? rulesFile = null, bool selfMetrics = true)
+    /// <param name="memoryLimitMib">When set, the logs pipeline starts with a <c>memory_limiter</c> of this hard limit, checked every 200 ms.</param>
+    public static async Task<ReceiverProcess> StartAsync(ClickHouseServer clickHouse, string extraYaml = "", int spoolMaxMib = 1024, string? rulesFile = null, bool selfMetrics = true, int? memoryLimitMib = null)
     {
         ArgumentNullException.ThrowIfNull(clickHouse);
         string database = await clickHouse.CreateDatabaseAsync("e2e");
-        var receiver = Create(clickHouse.Url, database, extraYaml, spoolMaxMib, rulesFile, selfMetrics);
+        var receiver = Create(clickHouse.Url, database, extraYaml, spoolMaxMib, rulesFile, selfMetrics, memoryLimitMib);
         await receiver.StartAsync();
         return receiver;
     }
@@ -142,16 +144,16 @@ public sealed class ReceiverProcess : IAsyncDisposable
     /// <summary>Starts a receiver whose ClickHouse is at <paramref name="clickHouseUrl"/> (maybe nowhere); waits only until it is alive.</summary>
     public static async Task<ReceiverProcess> StartUnreadyAsync(string clickHouseUrl, int spoolMaxMib)
     {
-        var receiver = Create(clickHouseUrl, "sluice", string.Empty, spoolMaxMib, rulesFile: null, selfMetrics: true);
+        var receiver = Create(clickHouseUrl, "sluice", string.Empty, spoolMaxMib, rulesFile: null, selfMetrics: true, memoryLimitMib: null);
         await receiver.StartAsync(waitReady: false);
         return receiver;
     }
 
-    private static ReceiverProcess Create(string clickHouseUrl, string database, string extraYaml, int spoolMaxMib, string? rulesFile, bool selfMetrics)
+    private static ReceiverProcess Create(string clickHouseUrl, string database, string extraYaml, int spoolMaxMib, string? rulesFile, bool selfMetrics, int? memoryLimitMib)
     {
         string folder = Path.Combine(Path.GetTempPath(), "sluice-e2e-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(folder);
-        return new ReceiverProcess(folder, clickHouseUrl, database, extraYaml, spoolMaxMib, rulesFile, selfMetrics);
+        return new ReceiverProcess(folder, clickHouseUrl, database, extraYaml, spoolMaxMib, rulesFile, selfMetrics, memoryLimitMib);
     }
 
     public static HttpClient NewHttpClient(string? key = ApiKey)

@@ -27,6 +27,7 @@ internal static partial class ConfigLoader
     ];
 
     private static readonly string[] BatchKeys = ["send_batch_size", "timeout"];
+    private static readonly string[] MemoryLimiterKeys = ["check_interval", "limit_mib", "spike_limit_mib", "limit_percentage", "spike_limit_percentage"];
     private static readonly string[] ClickHouseKeys =
         ["endpoint", "database", "username", "password", "create_schema", "compress", "timeout", "retry_on_failure", "retention"];
 
@@ -138,6 +139,11 @@ internal static partial class ConfigLoader
             }
         }
 
+        var limiters = usedProcessors
+            .Where(p => p.Type == KnownComponents.MemoryLimiter)
+            .Select(p => (processors[p.Name].MemoryLimiter!, (IReadOnlySet<string>)pipelineProcessors.Where(kv => kv.Value.Contains(p.Name)).Select(kv => kv.Key).ToHashSet(StringComparer.Ordinal)))
+            .ToList();
+
         var healthCheck = ReadHealthCheck(extensions);
         CheckDistinctEndpoints(reader, receivers, extensions, otlp, healthCheck);
 
@@ -145,6 +151,7 @@ internal static partial class ConfigLoader
         {
             Otlp = otlp,
             Batch = batch,
+            MemoryLimiters = limiters,
             ClickHouse = clickHouse,
             Auth = auth,
             HealthCheck = healthCheck,
@@ -245,7 +252,7 @@ internal static partial class ConfigLoader
         }
     }
 
-    private sealed record ProcessorDefinition(ProcessorConfig Config, BatchProcessorConfig? Batch);
+    private sealed record ProcessorDefinition(ProcessorConfig Config, BatchProcessorConfig? Batch, MemoryLimiterConfig? MemoryLimiter = null);
 
     private static Dictionary<string, ProcessorDefinition> ReadProcessors(ConfigReader reader, Fields top, HashSet<string> reported)
     {
@@ -284,6 +291,7 @@ internal static partial class ConfigLoader
                 };
             }
 
+            MemoryLimiterConfig? limiter = type == KnownComponents.MemoryLimiter ? ReadMemoryLimiter(reader, value, path, id) : null;
             IReadOnlyDictionary<string, object?> settings = new Dictionary<string, object?>(StringComparer.Ordinal);
             if (!ConfigReader.IsNull(value))
             {
@@ -298,10 +306,44 @@ internal static partial class ConfigLoader
             }
 
             var config = new ProcessorConfig { Name = id, Type = type, Settings = settings, Line = (int)keyNode.Start.Line };
-            definitions[id] = new ProcessorDefinition(config, batch);
+            definitions[id] = new ProcessorDefinition(config, batch, limiter);
         }
 
         return definitions;
+    }
+
+    // The Collector's memory_limiter settings and checks.
+    private static MemoryLimiterConfig ReadMemoryLimiter(ConfigReader reader, YamlNode value, string path, string id)
+    {
+        var fields = reader.Fields(value, path, MemoryLimiterKeys);
+        var limiter = new MemoryLimiterConfig
+        {
+            Name = id,
+            CheckInterval = fields.Duration("check_interval", TimeSpan.Zero, TimeSpan.Zero, TimeSpan.FromHours(1)),
+            LimitMib = fields.Long("limit_mib", 0, 0, 1L << 30),
+            SpikeLimitMib = fields.Long("spike_limit_mib", 0, 0, 1L << 30),
+            LimitPercentage = fields.Int("limit_percentage", 0, 0, 100),
+            SpikeLimitPercentage = fields.Int("spike_limit_percentage", 0, 0, 100),
+        };
+        if (limiter.CheckInterval <= TimeSpan.Zero)
+        {
+            fields.Error("check_interval", "required: how often memory use is measured, above zero (1s suits most receivers)");
+        }
+
+        if (limiter.LimitMib == 0 && limiter.LimitPercentage == 0)
+        {
+            fields.Error("limit_mib", "required: the hard memory limit in MiB (or limit_percentage of the available memory)");
+        }
+        else if (limiter.LimitMib > 0 && limiter.SpikeLimitMib >= limiter.LimitMib)
+        {
+            fields.Error("spike_limit_mib", $"must be below limit_mib ({limiter.LimitMib}), got {limiter.SpikeLimitMib}; the soft limit is limit_mib - spike_limit_mib");
+        }
+        else if (limiter.LimitMib == 0 && limiter.SpikeLimitPercentage >= limiter.LimitPercentage)
+        {
+            fields.Error("spike_limit_percentage", $"must be below limit_percentage ({limiter.LimitPercentage}), got {limiter.SpikeLimitPercentage}");
+        }
+
+        return limiter;
     }
 
     private sealed record ExporterDefinition(YamlNode Node, string Type, ClickHouseExporterConfig? ClickHouse);

@@ -30,6 +30,9 @@ internal static class KnownComponents
     /// <summary>The processor type whose settings configure the ClickHouse writer's batching.</summary>
     public const string BatchProcessor = "batch";
 
+    /// <summary>The processor type that refuses requests while memory use is over its limit.</summary>
+    public const string MemoryLimiter = "memory_limiter";
+
     /// <summary>Extension names.</summary>
     public const string BearerTokenAuth = "bearertokenauth";
 

@@ -9,6 +9,9 @@ internal sealed record ReceiverConfig
 {
     public OtlpReceiverConfig Otlp { get; init; } = new();
     public BatchProcessorConfig Batch { get; init; } = new();
+
+    /// <summary>The memory limiters the pipelines use (usually none or one), each with the signals whose pipelines list it.</summary>
+    public IReadOnlyList<(MemoryLimiterConfig Limiter, IReadOnlySet<string> Signals)> MemoryLimiters { get; init; } = [];
     public ClickHouseExporterConfig ClickHouse { get; init; } = new();
     public AuthConfig Auth { get; init; } = new();
     public HealthCheckConfig HealthCheck { get; init; } = new();
@@ -63,6 +66,45 @@ internal sealed record BatchProcessorConfig
 
     /// <summary><c>timeout</c>: longest wait before a partial batch is inserted.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(1);
+}
+
+/// <summary>
+/// <c>processors.memory_limiter</c>, as in the Collector: memory use is measured every
+/// <see cref="CheckInterval"/>; above the soft limit (hard limit minus spike limit) new requests
+/// of the pipelines that list it are refused with 503/UNAVAILABLE and Retry-After, and above the
+/// hard limit a full garbage collection is forced too. Limits in MiB, or in percent of the memory
+/// available to the process (cgroup or heap hard limit included); MiB wins when both are set.
+/// </summary>
+internal sealed record MemoryLimiterConfig
+{
+    /// <summary>The processor's name in the config (<c>memory_limiter</c> or <c>memory_limiter/x</c>).</summary>
+    public string Name { get; init; } = "memory_limiter";
+
+    /// <summary><c>check_interval</c>; required, above zero (the Collector suggests 1s).</summary>
+    public TimeSpan CheckInterval { get; init; }
+
+    /// <summary><c>limit_mib</c>: the hard limit; 0 when <see cref="LimitPercentage"/> sets it.</summary>
+    public long LimitMib { get; init; }
+
+    /// <summary><c>spike_limit_mib</c>: how far use may grow between two checks; 0 means 20 % of the limit.</summary>
+    public long SpikeLimitMib { get; init; }
+
+    /// <summary><c>limit_percentage</c>: the hard limit as a percentage of the available memory.</summary>
+    public int LimitPercentage { get; init; }
+
+    /// <summary><c>spike_limit_percentage</c>: the spike limit as a percentage of the available memory.</summary>
+    public int SpikeLimitPercentage { get; init; }
+
+    /// <summary>The hard and soft limits in bytes, given the memory available to the process.</summary>
+    public (long Hard, long Soft) Limits(long availableBytes)
+    {
+        const long MiB = 1024 * 1024;
+        long hard = LimitMib > 0 ? LimitMib * MiB : availableBytes / 100 * LimitPercentage;
+        long spike = LimitMib > 0
+            ? (SpikeLimitMib > 0 ? SpikeLimitMib * MiB : hard / 5)
+            : (SpikeLimitPercentage > 0 ? availableBytes / 100 * SpikeLimitPercentage : hard / 5);
+        return (hard, hard - spike);
+    }
 }
 
 /// <summary><c>exporters.clickhouse</c>.</summary>

@@ -32,8 +32,9 @@ internal sealed class ProcessorPipelines
             foreach (string name in names)
             {
                 var processor = settingsByName[name];
-                if (processor.Type == KnownComponents.BatchProcessor)
+                if (processor.Type is KnownComponents.BatchProcessor or KnownComponents.MemoryLimiter)
                 {
+                    // The exporter's batching and the admission's memory limiter, not transforms.
                     continue;
                 }
 

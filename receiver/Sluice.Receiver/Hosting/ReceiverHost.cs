@@ -75,6 +75,17 @@ internal static class ReceiverHost
             config.Spool.PushbackPercent,
             config.Spool.Fsync,
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("Sluice.Receiver.Spool")));
+        foreach (var (limiter, signals) in config.MemoryLimiters)
+        {
+            services.AddSingleton(sp => new MemoryLimiter(
+                limiter,
+                signals,
+                GC.GetGCMemoryInfo().TotalAvailableMemoryBytes,
+                usage: null,
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger("Sluice.Receiver.MemoryLimiter")));
+        }
+
         services.AddSingleton<IngestPipeline>();
         services.AddSingleton(sp => new RulesAnnouncer(rules, sp.GetRequiredService<ApiKeyAuthenticator>()));
         if (rules is not null)

@@ -25,9 +25,18 @@ internal sealed class IngestPipeline
     private readonly ILogger _logger;
     private readonly IReadOnlySet<string> _pipelines;
     private readonly ConcurrentBag<TelemetryBatch> _batches = [];
+    private readonly MemoryLimiter[][] _limiters;
 
-    public IngestPipeline(ReceiverConfig config, FileSpool spool, ApiKeyAuthenticator auth, ReceiverMetrics metrics, TimeProvider time, ILogger<IngestPipeline> logger)
+    public IngestPipeline(ReceiverConfig config, FileSpool spool, ApiKeyAuthenticator auth, ReceiverMetrics metrics, TimeProvider time, ILogger<IngestPipeline> logger, IEnumerable<MemoryLimiter> limiters)
     {
+        // Indexed by signal value: the memory limiters its pipeline lists.
+        var all = limiters.ToList();
+        _limiters = new MemoryLimiter[Enum.GetValues<Signal>().Max(s => (int)s) + 1][];
+        for (int i = 0; i < _limiters.Length; i++)
+        {
+            _limiters[i] = [.. all.Where(l => Enum.IsDefined((Signal)i) && l.Signals.Contains(ReceiverMetrics.SignalName((Signal)i)))];
+        }
+
         _spool = spool;
         _auth = auth;
         _metrics = metrics;
@@ -80,6 +89,14 @@ internal sealed class IngestPipeline
         if (Stopping)
         {
             return IngestOutcome.Unavailable("the receiver is shutting down; retry, or send to another receiver", ThrottleRetryAfter);
+        }
+
+        foreach (MemoryLimiter limiter in _limiters[(int)signal])
+        {
+            if (limiter.Refusing)
+            {
+                return IngestOutcome.Unavailable(limiter.RefusalMessage, ThrottleRetryAfter);
+            }
         }
 
         if (!Gate.TryEnter())

@@ -91,11 +91,14 @@ public sealed class ConfigLoaderTests : IDisposable
         Assert.Equal(Path.GetFullPath("otel-config/rules.yaml"), config.Rules.File);
         Assert.Equal("info", config.Service.LogLevel);
         Assert.Equal(new ServiceConfig().Pipelines.Order(), config.Service.Pipelines.Order());
-        Assert.Equal(["sluice_schema", "sluice_privacy", "sluice_rules", "sluice_enrich", "batch"], config.Service.PipelineProcessors["logs"]);
-        Assert.Equal(["batch"], config.Service.PipelineProcessors["traces"]);
-        Assert.Equal(["batch"], config.Service.PipelineProcessors["metrics"]);
+        Assert.Equal(["memory_limiter", "sluice_schema", "sluice_privacy", "sluice_rules", "sluice_enrich", "batch"], config.Service.PipelineProcessors["logs"]);
+        Assert.Equal(["memory_limiter", "batch"], config.Service.PipelineProcessors["traces"]);
+        Assert.Equal(["memory_limiter", "batch"], config.Service.PipelineProcessors["metrics"]);
         Assert.Equal(3, config.Service.PipelineProcessors.Count);
-        Assert.Equal(["sluice_schema", "sluice_privacy", "sluice_rules", "sluice_enrich", "batch"], config.Processors.Select(p => p.Type));
+        Assert.Equal(["memory_limiter", "sluice_schema", "sluice_privacy", "sluice_rules", "sluice_enrich", "batch"], config.Processors.Select(p => p.Type));
+        var (limiter, limited) = Assert.Single(config.MemoryLimiters);
+        Assert.Equal(new MemoryLimiterConfig { CheckInterval = TimeSpan.FromSeconds(1), LimitMib = 1024, SpikeLimitMib = 256 }, limiter);
+        Assert.Equal(["logs", "metrics", "traces"], limited.Order());
 
         // The shipped transforms' settings are valid for their factories too.
         _ = Sluice.Receiver.Export.ProcessorPipelines.Build(config, new Sluice.Transforms.Processing.ProcessorContext());
@@ -191,6 +194,7 @@ public sealed class ConfigLoaderTests : IDisposable
                     value: ${env:DEPLOY_ENV:-prod}
               sluice_schema:
               memory_limiter:
+                check_interval: 1s
                 limit_mib: 512
             exporters:
               clickhouse:
@@ -303,6 +307,43 @@ public sealed class ConfigLoaderTests : IDisposable
         Assert.Equal("delete", Assert.IsType<Dictionary<string, object?>>(actions[0])["action"]);
         Assert.Empty(config.Processors[0].Settings);
         Assert.Equal("512", config.Processors[3].Settings["limit_mib"]);
+        var (limiter, signals) = Assert.Single(config.MemoryLimiters);
+        Assert.Equal(new MemoryLimiterConfig { Name = "memory_limiter", CheckInterval = TimeSpan.FromSeconds(1), LimitMib = 512 }, limiter);
+        Assert.Equal(["traces"], signals);
+    }
+
+    [Theory]
+    [InlineData("check_interval: 1s\n    limit_mib: 1000", 1000, 800)]
+    [InlineData("check_interval: 1s\n    limit_mib: 1000\n    spike_limit_mib: 100", 1000, 900)]
+    [InlineData("check_interval: 1s\n    limit_percentage: 50", 2000, 1600)]
+    [InlineData("check_interval: 1s\n    limit_percentage: 50\n    spike_limit_percentage: 10", 2000, 1600)]
+    [InlineData("check_interval: 1s\n    limit_percentage: 50\n    spike_limit_percentage: 25", 2000, 1000)]
+    public void Parse_MemoryLimiter_HardAndSoftLimitsAsTheCollectorComputesThem(string settings, long hardMib, long softMib)
+    {
+        string yaml = Replace(Minimal, "  batch:\n", "  batch:\n  memory_limiter:\n    " + settings + "\n");
+        yaml = Replace(yaml, "processors: [batch]", "processors: [memory_limiter, batch]");
+
+        var (limiter, signals) = Assert.Single(Parse(yaml).MemoryLimiters);
+
+        Assert.Equal((hardMib << 20, softMib << 20), limiter.Limits(4000L << 20));
+        Assert.Equal(["logs"], signals);
+    }
+
+    [Theory]
+    [InlineData("limit_mib: 512", "check_interval", "required: how often memory use is measured")]
+    [InlineData("check_interval: 1s", "limit_mib", "required: the hard memory limit in MiB")]
+    [InlineData("check_interval: 1s\n    limit_mib: 512\n    spike_limit_mib: 512", "spike_limit_mib", "must be below limit_mib (512), got 512")]
+    [InlineData("check_interval: 1s\n    limit_percentage: 20\n    spike_limit_percentage: 30", "spike_limit_percentage", "must be below limit_percentage (20), got 30")]
+    [InlineData("check_interval: 1s\n    limit_percentage: 120", "limit_percentage", "must be between 0 and 100, got 120")]
+    [InlineData("check_interval: 1s\n    limit_mb: 512", "limit_mb", "unknown key")]
+    public void Parse_MemoryLimiterWrong_ErrorNamesTheKey(string settings, string key, string message)
+    {
+        string yaml = Replace(Minimal, "  batch:\n", "  batch:\n  memory_limiter:\n    " + settings + "\n");
+        yaml = Replace(yaml, "processors: [batch]", "processors: [memory_limiter, batch]");
+
+        IReadOnlyList<string> errors = Errors(yaml);
+
+        Assert.Contains(errors, e => e.Contains($"processors.memory_limiter.{key}: ", StringComparison.Ordinal) && e.Contains(message, StringComparison.Ordinal));
     }
 
     [Fact]
