@@ -29,7 +29,9 @@ internal static partial class ConfigLoader
     private static readonly string[] BatchKeys = ["send_batch_size", "timeout"];
     private static readonly string[] MemoryLimiterKeys = ["check_interval", "limit_mib", "spike_limit_mib", "limit_percentage", "spike_limit_percentage"];
     private static readonly string[] ClickHouseKeys =
-        ["endpoint", "database", "username", "password", "create_schema", "compress", "timeout", "retry_on_failure", "retention"];
+        ["endpoint", "database", "username", "password", "create_schema", "compress", "timeout", "retry_on_failure", "sending_queue", "retention"];
+
+    private static readonly string[] SendingQueueKeys = ["num_consumers"];
 
     private static readonly string[] RetryKeys = ["enabled", "initial_interval", "max_interval"];
     private static readonly string[] CompressionChoices = ["gzip", "none"];
@@ -437,6 +439,7 @@ internal static partial class ConfigLoader
             RetryEnabled = retry.Bool("enabled", defaults.RetryEnabled),
             RetryInitialInterval = initial,
             RetryMaxInterval = max,
+            NumConsumers = ch.Map("sending_queue", SendingQueueKeys).Int("num_consumers", defaults.NumConsumers, 1, 8),
             RetentionDays = retentionDays,
         };
     }

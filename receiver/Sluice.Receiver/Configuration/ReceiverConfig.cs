@@ -134,6 +134,12 @@ internal sealed record ClickHouseExporterConfig
     /// <summary><c>retry_on_failure.max_interval</c>.</summary>
     public TimeSpan RetryMaxInterval { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// <c>sending_queue.num_consumers</c>: inserts in flight at once (the Collector exporters' name
+    /// for it). Each holds a batch's buffer, so memory grows with it; checkpoints still move in order.
+    /// </summary>
+    public int NumConsumers { get; init; } = 2;
+
     /// <summary><c>retention.days</c> per table name (<c>default</c> applies to tables not listed); 0 keeps forever.</summary>
     public IReadOnlyDictionary<string, int> RetentionDays { get; init; } = new Dictionary<string, int>(StringComparer.Ordinal) { ["default"] = 90 };
 }

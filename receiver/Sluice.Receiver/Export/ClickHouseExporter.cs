@@ -31,6 +31,7 @@ internal sealed class ClickHouseExporter : BackgroundService
     private readonly ILogger _logger;
     private readonly DecodeLimits _limits;
     private readonly int _batchSize;
+    private readonly int _consumers;
     private readonly TimeSpan _batchTimeout;
     private readonly bool _createSchema;
     private readonly ResiliencePipeline _retry;
@@ -57,6 +58,7 @@ internal sealed class ClickHouseExporter : BackgroundService
         _logger = logger;
         _limits = Ingest.IngestPipeline.DecodeLimitsFrom(config.Otlp);
         _batchSize = config.Batch.SendBatchSize;
+        _consumers = config.ClickHouse.NumConsumers;
         _batchTimeout = config.Batch.Timeout;
         _createSchema = config.ClickHouse.CreateSchema;
         _retry = new ResiliencePipelineBuilder { TimeProvider = time }
@@ -96,38 +98,45 @@ internal sealed class ClickHouseExporter : BackgroundService
             _metrics.SpoolCorrupt();
             Log.SpoolCorruption(_logger, segment, what);
         };
-        // Two buffers, so that decoding and encoding the next batch overlaps the insert of the
-        // previous one; at most one insert is in flight, and checkpoints move in spool order.
-        using var first = new PendingFlush();
-        using var second = new PendingFlush();
-        var filling = first;
-        Task? inflight = null;
+        // Buffers enough for `sending_queue.num_consumers` inserts in flight while the next batch is
+        // decoded and encoded. Inserts run concurrently (ClickHouse takes two at once faster than one
+        // after the other), but each batch's checkpoint moves only after every older batch's did:
+        // completions are taken in spool order, so a crash never skips an unsent batch.
+        var buffers = new List<PendingFlush>();
+        var free = new Stack<PendingFlush>();
+        for (int i = 0; i <= _consumers; i++)
+        {
+            var buffer = new PendingFlush();
+            buffers.Add(buffer);
+            free.Push(buffer);
+        }
+
+        var inflight = new Queue<(PendingFlush Pending, Task Insert)>();
+        var filling = free.Pop();
         var batch = new TelemetryBatch();
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                Drain(reader, batch, filling, oldestIsMine: inflight is null || inflight.IsCompleted);
+                Drain(reader, batch, filling, oldestIsMine: inflight.Count == 0);
                 if (filling.Records > 0 && (filling.Writers.PendingRows >= _batchSize || _time.GetUtcNow() - filling.Since >= _batchTimeout || filling.Records == filling.RejectedOnly))
                 {
-                    if (inflight is not null)
+                    if (inflight.Count == _consumers)
                     {
-                        await inflight.ConfigureAwait(false);
+                        await CompleteOldestAsync(inflight, filling, free).ConfigureAwait(false);
                     }
 
-                    var next = filling == first ? second : first;
-                    inflight = FlushAsync(filling, next, stoppingToken);
-                    filling = next;
+                    inflight.Enqueue((filling, InsertAsync(filling, stoppingToken)));
+                    filling = free.Pop();
                     continue;
                 }
 
-                if (inflight is { IsCompleted: true })
+                while (inflight.Count > 0 && inflight.Peek().Insert.IsCompleted)
                 {
-                    await inflight.ConfigureAwait(false);
-                    inflight = null;
+                    await CompleteOldestAsync(inflight, filling, free).ConfigureAwait(false);
                 }
 
-                await WaitForWorkAsync(reader.Position, filling, inflight, stoppingToken).ConfigureAwait(false);
+                await WaitForWorkAsync(reader.Position, filling, inflight.Count > 0 ? inflight.Peek().Insert : null, stoppingToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -139,29 +148,39 @@ internal sealed class ClickHouseExporter : BackgroundService
         using var budget = new CancellationTokenSource(ShutdownFlushBudget, _time);
         try
         {
-            if (inflight is not null)
+            while (inflight.Count > 0)
             {
+                var (pending, insert) = inflight.Dequeue();
                 try
                 {
-                    await inflight.ConfigureAwait(false);
+                    await insert.ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
-                    // Cancelled with the service: its rows are still in its buffer, flushed below.
+                    // Cancelled with the service: its rows are still in its buffer; the tables it
+                    // already inserted are remembered, the rest go now.
+                    await InsertAsync(pending, budget.Token).ConfigureAwait(false);
                 }
+
+                Commit(pending, inflight.Count > 0 ? inflight.Peek().Pending : filling);
             }
 
-            foreach (var buffer in new[] { filling == first ? second : first, filling })
+            if (filling.Records > 0)
             {
-                if (buffer.Records > 0)
-                {
-                    await FlushAsync(buffer, null, budget.Token).ConfigureAwait(false);
-                }
+                await InsertAsync(filling, budget.Token).ConfigureAwait(false);
+                Commit(filling, null);
             }
         }
         catch (OperationCanceledException)
         {
-            Log.ShutdownFlushAbandoned(_logger, first.Writers.PendingRows + second.Writers.PendingRows);
+            Log.ShutdownFlushAbandoned(_logger, buffers.Sum(b => b.Writers.PendingRows));
+        }
+        finally
+        {
+            foreach (var buffer in buffers)
+            {
+                buffer.Dispose();
+            }
         }
     }
 
@@ -230,17 +249,16 @@ internal sealed class ClickHouseExporter : BackgroundService
         }
     }
 
-    /// <summary>Inserts every table of <paramref name="pending"/>, retrying until it succeeds, then moves the checkpoint past it.</summary>
-    private async Task FlushAsync(PendingFlush pending, PendingFlush? next, CancellationToken cancellationToken)
+    /// <summary>Inserts every table of <paramref name="pending"/> not inserted yet, retrying until it succeeds.</summary>
+    private async Task InsertAsync(PendingFlush pending, CancellationToken cancellationToken)
     {
         var writers = pending.Writers;
-        var done = new HashSet<string>(StringComparer.Ordinal);
         await _retry.ExecuteAsync(
             async token =>
             {
                 foreach (var table in writers.NonEmpty)
                 {
-                    if (done.Contains(table.Table))
+                    if (pending.Inserted.Contains(table.Table))
                     {
                         continue;
                     }
@@ -248,15 +266,29 @@ internal sealed class ClickHouseExporter : BackgroundService
                     long started = Stopwatch.GetTimestamp();
                     await _client.InsertAsync(table, token).ConfigureAwait(false);
                     _metrics.Inserted(table.Table, table.Rows, Stopwatch.GetElapsedTime(started));
-                    done.Add(table.Table);
+                    pending.Inserted.Add(table.Table);
                 }
             },
             cancellationToken).ConfigureAwait(false);
-
         _state.ClickHouseSucceeded();
+    }
+
+    /// <summary>Waits for the oldest insert in flight, moves the checkpoint past it and frees its buffer.</summary>
+    private async Task CompleteOldestAsync(Queue<(PendingFlush Pending, Task Insert)> inflight, PendingFlush filling, Stack<PendingFlush> free)
+    {
+        var (pending, insert) = inflight.Peek();
+        await insert.ConfigureAwait(false);
+        inflight.Dequeue();
+        Commit(pending, inflight.Count > 0 ? inflight.Peek().Pending : filling);
+        free.Push(pending);
+    }
+
+    /// <summary>Moves the checkpoint past <paramref name="pending"/> (inserted, and every older batch too) and empties it.</summary>
+    private void Commit(PendingFlush pending, PendingFlush? next)
+    {
         _spool.Commit(pending.Position);
         _state.SetOldestPending(next is { Records: > 0 } ? next.OldestReceivedUnixNano : 0);
-        writers.Clear();
+        pending.Writers.Clear();
         pending.Reset();
     }
 
@@ -297,8 +329,12 @@ internal sealed class ClickHouseExporter : BackgroundService
 
         public SpoolPosition Position { get; set; }
 
+        /// <summary>Tables of this batch already in ClickHouse: a retry after a partial failure or a stop sends only the rest.</summary>
+        public HashSet<string> Inserted { get; } = new(StringComparer.Ordinal);
+
         public void Reset()
         {
+            Inserted.Clear();
             Records = 0;
             RejectedOnly = 0;
             OldestReceivedUnixNano = 0;

@@ -209,6 +209,8 @@ public sealed class ConfigLoaderTests : IDisposable
                   enabled: false
                   initial_interval: 500ms
                   max_interval: 2m
+                sending_queue:
+                  num_consumers: 3
                 retention:
                   default: 120
                   otel_logs: 30
@@ -277,6 +279,7 @@ public sealed class ConfigLoaderTests : IDisposable
                 RetryEnabled = false,
                 RetryInitialInterval = TimeSpan.FromMilliseconds(500),
                 RetryMaxInterval = TimeSpan.FromMinutes(2),
+                NumConsumers = 3,
                 RetentionDays = ch.RetentionDays,
             },
             ch);
@@ -310,6 +313,16 @@ public sealed class ConfigLoaderTests : IDisposable
         var (limiter, signals) = Assert.Single(config.MemoryLimiters);
         Assert.Equal(new MemoryLimiterConfig { Name = "memory_limiter", CheckInterval = TimeSpan.FromSeconds(1), LimitMib = 512 }, limiter);
         Assert.Equal(["traces"], signals);
+    }
+
+    [Fact]
+    public void Parse_NumConsumersOutOfRange_ErrorGivesTheRange()
+    {
+        string yaml = Replace(Minimal, "    endpoint: http://127.0.0.1:8123\n", "    endpoint: http://127.0.0.1:8123\n    sending_queue:\n      num_consumers: 0\n");
+
+        Assert.Equal(
+            $"receiver.yaml:{LineOf(yaml, "num_consumers")}: exporters.clickhouse.sending_queue.num_consumers: must be between 1 and 8, got 0",
+            Assert.Single(Errors(yaml)));
     }
 
     [Theory]
