@@ -13,7 +13,12 @@ internal sealed class TableBuffer : IDisposable
 {
     private const int InitialCapacity = 64 * 1024;
 
+    // Larger buffers are the GC's, not the shared pool's: a 100 000-row insert grows its buffer to
+    // 128 MiB through 64, 32, 16 MiB..., and the pool would keep every outgrown one resident for good.
+    private const int MaxPooledCapacity = 1024 * 1024;
+
     private byte[] _buffer;
+    private bool _pooled = true;
     private int _length;
 
     public TableBuffer(string table, string columns)
@@ -51,7 +56,7 @@ internal sealed class TableBuffer : IDisposable
         _buffer = [];
         _length = 0;
         Rows = 0;
-        if (buffer.Length > 0)
+        if (_pooled && buffer.Length > 0)
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
@@ -178,19 +183,25 @@ internal sealed class TableBuffer : IDisposable
             return;
         }
 
-        long wanted = Math.Max((long)_buffer.Length * 2, (long)_length + more);
+        // Doubling up to 16 MiB, then 16 MiB at a time: a buffer is kept and reused for every batch,
+        // so it grows once, and its size stays close to the batch's rather than the next power of two.
+        long step = Math.Min(_buffer.Length, 16L * 1024 * 1024);
+        long wanted = Math.Max((long)_buffer.Length + Math.Max(step, InitialCapacity), (long)_length + more);
         if ((long)_length + more > Array.MaxLength)
         {
             throw new InvalidOperationException($"The {Table} buffer would pass {Array.MaxLength} bytes; insert it before appending more.");
         }
 
-        byte[] bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min(wanted, Array.MaxLength));
+        int size = (int)Math.Min(wanted, Array.MaxLength);
+        bool pooled = size <= MaxPooledCapacity;
+        byte[] bigger = pooled ? ArrayPool<byte>.Shared.Rent(size) : GC.AllocateUninitializedArray<byte>(size);
         _buffer.AsSpan(0, _length).CopyTo(bigger);
-        if (_buffer.Length > 0)
+        if (_pooled && _buffer.Length > 0)
         {
             ArrayPool<byte>.Shared.Return(_buffer);
         }
 
         _buffer = bigger;
+        _pooled = pooled;
     }
 }

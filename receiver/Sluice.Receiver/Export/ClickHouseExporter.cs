@@ -23,6 +23,11 @@ internal sealed class ClickHouseExporter : BackgroundService
 {
     private static readonly TimeSpan ShutdownFlushBudget = TimeSpan.FromSeconds(10);
 
+    // A batch is inserted at send_batch_size rows or at this many encoded bytes, whichever comes
+    // first: with num_consumers batches in flight plus one filling, this bounds what the exporter
+    // holds in memory whatever the events' size (100 000 typical events encode to ~90 MiB).
+    private const long MaxBatchBytes = 64L * 1024 * 1024;
+
     private readonly FileSpool _spool;
     private readonly ClickHouseClient _client;
     private readonly ReceiverMetrics _metrics;
@@ -119,7 +124,7 @@ internal sealed class ClickHouseExporter : BackgroundService
             while (!stoppingToken.IsCancellationRequested)
             {
                 Drain(reader, batch, filling, oldestIsMine: inflight.Count == 0);
-                if (filling.Records > 0 && (filling.Writers.PendingRows >= _batchSize || _time.GetUtcNow() - filling.Since >= _batchTimeout || filling.Records == filling.RejectedOnly))
+                if (filling.Records > 0 && (Full(filling.Writers) || _time.GetUtcNow() - filling.Since >= _batchTimeout || filling.Records == filling.RejectedOnly))
                 {
                     if (inflight.Count == _consumers)
                     {
@@ -203,7 +208,7 @@ internal sealed class ClickHouseExporter : BackgroundService
     private void Drain(SpoolReader reader, TelemetryBatch batch, PendingFlush pending, bool oldestIsMine)
     {
         var writers = pending.Writers;
-        while (writers.PendingRows < _batchSize && reader.TryRead(out var record))
+        while (!Full(writers) && reader.TryRead(out var record))
         {
             batch.Clear();
             batch.Product = record.Product;
@@ -248,6 +253,8 @@ internal sealed class ClickHouseExporter : BackgroundService
             pending.Position = reader.Position;
         }
     }
+
+    private bool Full(TableWriterSet writers) => writers.PendingRows >= _batchSize || writers.PendingBytes >= MaxBatchBytes;
 
     /// <summary>Inserts every table of <paramref name="pending"/> not inserted yet, retrying until it succeeds.</summary>
     private async Task InsertAsync(PendingFlush pending, CancellationToken cancellationToken)

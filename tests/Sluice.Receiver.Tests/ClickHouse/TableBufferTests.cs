@@ -79,4 +79,25 @@ public sealed class TableBufferTests
         Assert.Equal(0, buffer.Rows);
         Assert.Equal(0, buffer.Bytes);
     }
+
+    [Fact]
+    public void Write_PastTheDoublingRange_GrowsInStepsAndKeepsEveryByte()
+    {
+        // 40 MiB: past 16 MiB the buffer grows 16 MiB at a time (and leaves the shared pool).
+        using var buffer = new TableBuffer("t", "c");
+        const ulong Values = 5 * 1024 * 1024;
+        for (ulong i = 0; i < Values; i++)
+        {
+            buffer.WriteUInt64(i * 3);
+        }
+
+        Assert.Equal((int)(Values * 8), buffer.Bytes);
+        ReadOnlySpan<byte> data = buffer.Data.Span;
+        for (int i = 0; i < (int)Values; i += 4099)
+        {
+            Assert.Equal((ulong)i * 3, BitConverter.ToUInt64(data.Slice(i * 8, 8)));
+        }
+
+        Assert.Equal((Values - 1) * 3, BitConverter.ToUInt64(data[^8..]));
+    }
 }
