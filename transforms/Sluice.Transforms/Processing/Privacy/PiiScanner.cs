@@ -298,6 +298,8 @@ internal static class PiiScanner
         int digits = 0;
         int lastDigit = start;
         Span<byte> number = stackalloc byte[19];
+        Span<int> groups = stackalloc int[19];
+        int group = 0;
         while (i < s.Length)
         {
             char c = s[i];
@@ -309,11 +311,13 @@ internal static class PiiScanner
                 }
 
                 number[digits++] = (byte)(c - '0');
+                groups[group]++;
                 lastDigit = i;
                 i++;
             }
             else if ((c == ' ' || c == '-') && i + 1 < s.Length && char.IsAsciiDigit(s[i + 1]) && char.IsAsciiDigit(s[i - 1]))
             {
+                group++;
                 i++;
             }
             else
@@ -328,6 +332,13 @@ internal static class PiiScanner
             return false;
         }
 
+        if (group > 0 && !IsCardGrouping(groups[..(group + 1)]))
+        {
+            // Separated digits that are not laid out as cards print them (a date-time stamp such as
+            // 20261201-190828, a phone number) are not taken for one.
+            return false;
+        }
+
         if (!Luhn(number[..digits]))
         {
             return false;
@@ -335,6 +346,26 @@ internal static class PiiScanner
 
         end = after;
         return true;
+    }
+
+    // How card numbers are printed: groups of four with a shorter last one (16 or 19 digits: 4-4-4-4,
+    // 4-4-4-4-3), or American Express and Diners Club's 4-6-5 and 4-6-4.
+    private static bool IsCardGrouping(ReadOnlySpan<int> groups)
+    {
+        if (groups is [4, 6, 5] or [4, 6, 4])
+        {
+            return true;
+        }
+
+        for (int g = 0; g < groups.Length - 1; g++)
+        {
+            if (groups[g] != 4)
+            {
+                return false;
+            }
+        }
+
+        return groups[^1] is >= 1 and <= 4;
     }
 
     private static bool Luhn(ReadOnlySpan<byte> digits)
