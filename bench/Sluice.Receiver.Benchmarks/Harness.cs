@@ -82,6 +82,9 @@ public sealed record BenchResults
 
     public long RssLimitBytes { get; init; }
 
+    /// <summary>The hard limit of the shipped config's memory_limiter, bytes; 0 when it has none.</summary>
+    public long MemoryLimiterBytes { get; init; }
+
     public List<PhaseResult> Phases { get; init; } = [];
 
     public CeilingResult? Ceiling { get; set; }
@@ -150,7 +153,8 @@ internal sealed class Harness(HarnessOptions options)
     public const long RssLimitBytes = 512L * 1024 * 1024;
 
     private const int EventsPerRequest = 1000;
-    private const string Database = "bench";
+    // The shipped config's database (exporters.clickhouse.database).
+    private const string Database = "sluice";
 
     private readonly string _stamp = DateTimeOffset.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
     private int _runNumber;
@@ -165,6 +169,7 @@ internal sealed class Harness(HarnessOptions options)
             ReceiverBuild = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name,
             HeapLimitBytes = HeapLimitBytes,
             RssLimitBytes = RssLimitBytes,
+            MemoryLimiterBytes = RowPipeline.ShippedMemoryLimitBytes(),
         };
         Say($"machine: {machine.Cores} cores, {machine.Cpu}, {machine.RamGiB} GiB, load average {machine.LoadAverageAtStart}");
 
@@ -201,7 +206,7 @@ internal sealed class Harness(HarnessOptions options)
         int? clickHousePid = ProcCpu.ChildNamed("clickhouse");
         await clickHouse.ExecuteAsync("CREATE DATABASE " + Database);
         Say($"starting the receiver (Release, heap limit {HeapLimitBytes / 1048576} MiB, gen0 budget {(Gen0Bytes == 0 ? "runtime default" : Gen0Bytes / 1048576 + " MiB")})");
-        await using var receiver = await ReceiverUnderTest.StartAsync(clickHouse.Url, Database, HeapLimitBytes);
+        await using var receiver = await ReceiverUnderTest.StartAsync(clickHouse.Url, HeapLimitBytes);
         var phases = new PhaseRunner(clickHouse, receiver, clickHousePid);
 
         Say($"warm-up: {options.WarmupSeconds} s, closed loop, {options.Connections} connections");
@@ -248,7 +253,8 @@ internal sealed class Harness(HarnessOptions options)
 
     private static int RequestsFor(double eventsPerSecond, double seconds) => (int)Math.Ceiling(eventsPerSecond * seconds / EventsPerRequest) + 2;
 
-    private (string Run, int Number) Next(string name) => ($"{_stamp}-{name}", ++_runNumber);
+    // Not 20261201-190828-...: sluice_privacy took that digit run for a card number once (it was Luhn-valid).
+    private (string Run, int Number) Next(string name) => ($"{_stamp.Replace('-', 'T')}-{name}", ++_runNumber);
 
     private static string Line(PhaseResult p) => string.Create(
         CultureInfo.InvariantCulture,

@@ -5,11 +5,11 @@ using Sluice.Testing;
 namespace Sluice.Receiver.Benchmarks;
 
 /// <summary>
-/// The real receiver (its Release build) as a child process, with the shipped defaults of
-/// otel-config/receiver.yaml (batch 100 000 rows / 1 s, fsync on, 512 requests in flight, the four
-/// transforms, the shipped rules file) on free ports, a temp spool and the given ClickHouse database.
-/// Unlike Sluice.Testing's ReceiverProcess it exposes the process id, for /proc figures, and runs
-/// with a managed-heap limit (<c>DOTNET_GCHeapHardLimit</c>), the memory limit the overload checks.
+/// The real receiver (its Release build) as a child process, running the shipped
+/// otel-config/receiver.yaml itself (placed on free ports, a temp spool and the benchmark's
+/// ClickHouse through the environment variables the file reads), so what is measured is what
+/// users run and cannot drift from it. Unlike Sluice.Testing's ReceiverProcess it exposes the
+/// process id, for /proc figures, and runs with a managed-heap limit (<c>DOTNET_GCHeapHardLimit</c>).
 /// </summary>
 public sealed class ReceiverUnderTest : IAsyncDisposable
 {
@@ -41,7 +41,7 @@ public sealed class ReceiverUnderTest : IAsyncDisposable
     public string LogFile => Path.Combine(Folder, "receiver.log");
 
     /// <summary>Starts the receiver and waits until /readyz answers 200 (schema in place).</summary>
-    public static async Task<ReceiverUnderTest> StartAsync(string clickHouseUrl, string database, long heapLimitBytes)
+    public static async Task<ReceiverUnderTest> StartAsync(string clickHouseUrl, long heapLimitBytes)
     {
         string root = RepositoryRoot.Find();
         string configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
@@ -56,19 +56,21 @@ public sealed class ReceiverUnderTest : IAsyncDisposable
         int grpc = FreePort.Get();
         int http = FreePort.GetOtherThan(grpc);
         int health = FreePort.GetOtherThan(grpc, http);
-        string config = Path.Combine(folder, "receiver.yaml");
-        await File.WriteAllTextAsync(config, ConfigYaml(root, folder, grpc, http, health, clickHouseUrl, database));
-
         var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = folder,
+            WorkingDirectory = root,
         };
         info.ArgumentList.Add(dll);
         info.ArgumentList.Add("--config");
-        info.ArgumentList.Add(config);
+        info.ArgumentList.Add(ShippedConfig(root));
+        foreach (var (name, value) in Environment(folder, grpc, http, health, clickHouseUrl))
+        {
+            info.Environment[name] = value;
+        }
+
         info.Environment["DOTNET_gcServer"] = "0";
         info.Environment["DOTNET_GCHeapHardLimit"] = "0x" + heapLimitBytes.ToString("x", CultureInfo.InvariantCulture);
         if (Harness.Gen0Bytes > 0)
@@ -134,69 +136,24 @@ public sealed class ReceiverUnderTest : IAsyncDisposable
         return receiver;
     }
 
-    /// <summary>The receiver's config: otel-config/receiver.yaml's defaults, on the given ports, spool folder and database.</summary>
-    public static string ConfigYaml(string root, string folder, int grpc, int http, int health, string clickHouseUrl, string database) =>
-        $"""
-        receivers:
-          otlp:
-            protocols:
-              grpc:
-                endpoint: 127.0.0.1:{grpc}
-              http:
-                endpoint: 127.0.0.1:{http}
-            auth:
-              authenticator: bearertokenauth
-        processors:
-          batch:
-            send_batch_size: 100000
-            timeout: 1s
-          sluice_schema: {"{}"}
-          sluice_privacy:
-            hash_attributes: [user.id, enduser.id]
-            action: redact
-          sluice_rules: {"{}"}
-          sluice_enrich:
-            skew_tolerance: 5s
-        exporters:
-          clickhouse:
-            endpoint: {clickHouseUrl}
-            database: {database}
-        extensions:
-          bearertokenauth:
-            keys:
-              - key: {ApiKey}
-                product: {Product}
-          health_check:
-            endpoint: 127.0.0.1:{health}
-          file_storage:
-            directory: {Path.Combine(folder, "spool")}
-            max_size_mib: 1024
-            segment_size_mib: 64
-            fsync: true
-          sluice_rules:
-            file: {Path.Combine(root, "otel-config", "rules.yaml")}
-        service:
-          extensions: [bearertokenauth, health_check, file_storage, sluice_rules]
-          pipelines:
-            logs:
-              receivers: [otlp]
-              processors: [sluice_schema, sluice_privacy, sluice_rules, sluice_enrich, batch]
-              exporters: [clickhouse]
-            traces:
-              receivers: [otlp]
-              processors: [batch]
-              exporters: [clickhouse]
-            metrics:
-              receivers: [otlp]
-              processors: [batch]
-              exporters: [clickhouse]
-          telemetry:
-            logs:
-              level: info
-            metrics:
-              level: normal
-              interval: 15s
-        """;
+    /// <summary>The config the receiver runs with: the shipped file itself, so the benchmark measures what users run.</summary>
+    public static string ShippedConfig(string root) => Path.Combine(root, "otel-config", "receiver.yaml");
+
+    /// <summary>
+    /// The environment that places the shipped config on this run's ports, spool folder and
+    /// ClickHouse (the variables <c>./sluice up</c> sets too); its relative paths (the rules file)
+    /// resolve against the checkout, the receiver's working directory.
+    /// </summary>
+    public static Dictionary<string, string> Environment(string home, int grpc, int http, int health, string clickHouseUrl) => new(StringComparer.Ordinal)
+    {
+        ["SLUICE_HOME"] = home,
+        ["SLUICE_OTLP_GRPC_ENDPOINT"] = $"127.0.0.1:{grpc}",
+        ["SLUICE_OTLP_HTTP_ENDPOINT"] = $"127.0.0.1:{http}",
+        ["SLUICE_HEALTH_ENDPOINT"] = $"127.0.0.1:{health}",
+        ["SLUICE_CLICKHOUSE_URL"] = clickHouseUrl,
+        ["SLUICE_API_KEY"] = ApiKey,
+        ["SLUICE_PRODUCT"] = Product,
+    };
 
     public bool HasExited => _process.HasExited;
 

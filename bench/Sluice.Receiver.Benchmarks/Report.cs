@@ -89,6 +89,15 @@ internal static class Report
                 F(over.PeakRssMiB, "F0") + " MiB",
                 over.PeakRssMiB <= results.RssLimitBytes / 1048576.0,
                 F(over.PeakRssMiB * 1048576 / results.RssLimitBytes, "F2") + "x the limit"));
+            if (results.MemoryLimiterBytes > 0)
+            {
+                checks.Add(new TargetCheck(
+                    $"overload (2x): peak RSS <= the shipped memory_limiter's limit ({results.MemoryLimiterBytes / 1048576} MiB)",
+                    F(over.PeakRssMiB, "F0") + " MiB",
+                    over.PeakRssMiB <= results.MemoryLimiterBytes / 1048576.0,
+                    F(over.PeakRssMiB * 1048576 / results.MemoryLimiterBytes, "F2") + "x the limit"));
+            }
+
             checks.Add(new TargetCheck(
                 "overload (2x): every acknowledged event lands",
                 $"{over.EventsLanded} landed of {over.EventsAcked} acknowledged, {over.AckedRequestsMissing} requests short",
@@ -154,7 +163,7 @@ internal static class Report
         s.AppendLine();
         s.AppendLine(C, $"{m.Date} on `{m.Host}`: {m.Cores} cores, {m.Cpu}, {m.RamGiB} GiB RAM, Linux {m.Kernel}, {m.Runtime}, ClickHouse {m.ClickHouse}. Load average at start: {m.LoadAverageAtStart}. The machine is shared: compare ratios within one run.");
         s.AppendLine();
-        s.AppendLine(C, $"Receiver: {r.ReceiverBuild} build, shipped transforms (sluice_schema, sluice_privacy, sluice_rules, sluice_enrich, batch 100 000 rows / 1 s), fsync on, `DOTNET_GCHeapHardLimit` {r.HeapLimitBytes / 1048576} MiB. Load generator: a separate process, OTLP/HTTP protobuf (Google.Protobuf), gzip, 1 000 events per request.");
+        s.AppendLine(C, $"Receiver: {r.ReceiverBuild} build running the shipped otel-config/receiver.yaml (memory_limiter, sluice_schema, sluice_privacy, sluice_rules, sluice_enrich, batch 100 000 rows / 1 s, fsync on), `DOTNET_GCHeapHardLimit` {r.HeapLimitBytes / 1048576} MiB. Load generator: a separate process, OTLP/HTTP protobuf (Google.Protobuf), gzip, 1 000 events per request.");
         s.AppendLine();
         s.AppendLine("| phase | shape | offered ev/s | conns | acked ev/s | landed ev/s | p50 ms | p99 ms | receiver CPU-s/M | ClickHouse CPU-s/M | machine busy % | peak RSS MiB | raw B/event | gzip KiB/req | 429 / 503 | every acked event landed |");
         s.AppendLine("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|");

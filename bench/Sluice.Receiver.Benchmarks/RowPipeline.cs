@@ -12,7 +12,7 @@ namespace Sluice.Receiver.Benchmarks;
 
 /// <summary>
 /// The receiver's own decode and transforms, built in this process from the same config the
-/// benchmarked receiver runs with (<see cref="ReceiverUnderTest.ConfigYaml"/>): turns a request into
+/// benchmarked receiver runs with (<see cref="ReceiverUnderTest.ShippedConfig"/>): turns a request into
 /// exactly the rows the receiver would insert, for the ceiling and the micro benchmarks.
 /// </summary>
 internal sealed class RowPipeline
@@ -33,9 +33,7 @@ internal sealed class RowPipeline
 
     public static RowPipeline Create()
     {
-        string root = RepositoryRoot.Find();
-        string folder = Path.Combine(Path.GetTempPath(), "sluice-bench-pipeline");
-        var config = ConfigLoader.Parse(ReceiverUnderTest.ConfigYaml(root, folder, 1, 2, 3, "http://127.0.0.1:1", "bench"), "bench");
+        var config = ShippedConfig();
         var rules = RulesStore.Open(config.Rules.File!);
         var context = new ProcessorContext { Time = TimeProvider.System, Rules = rules };
         var pipelines = ProcessorPipelines.Build(config, context);
@@ -45,6 +43,28 @@ internal sealed class RowPipeline
             .Select(p => (p.Name, TelemetryProcessorFactory.Create(p.Name, p.Settings, context)))
             .ToList();
         return new RowPipeline(pipelines, IngestPipeline.DecodeLimitsFrom(config.Otlp), transforms);
+    }
+
+    /// <summary>The hard limit of the shipped config's memory_limiter, in bytes for this machine; 0 without one.</summary>
+    public static long ShippedMemoryLimitBytes() =>
+        ShippedConfig().MemoryLimiters is [var (limiter, _), ..] ? limiter.Limits(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes).Hard : 0;
+
+    private static ReceiverConfig ShippedConfig()
+    {
+        string root = RepositoryRoot.Find();
+        string folder = Path.Combine(Path.GetTempPath(), "sluice-bench-pipeline");
+        var environment = ReceiverUnderTest.Environment(folder, 1, 2, 3, "http://127.0.0.1:1");
+        string previous = Directory.GetCurrentDirectory();
+        try
+        {
+            // Relative paths in the shipped config (the rules file) resolve against the checkout, as for the receiver.
+            Directory.SetCurrentDirectory(root);
+            return ConfigLoader.LoadFile(ReceiverUnderTest.ShippedConfig(root), name => environment.GetValueOrDefault(name));
+        }
+        finally
+        {
+            Directory.SetCurrentDirectory(previous);
+        }
     }
 
     /// <summary>Decodes <paramref name="request"/> (OTLP protobuf, not gzipped) into <paramref name="batch"/> as the spool reader does.</summary>
