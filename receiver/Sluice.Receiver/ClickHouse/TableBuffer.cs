@@ -183,9 +183,9 @@ internal sealed class TableBuffer : IDisposable
             return;
         }
 
-        // Doubling up to 16 MiB, then 16 MiB at a time: a buffer is kept and reused for every batch,
+        // Doubling up to 16 MiB, then 8 MiB at a time: a buffer is kept and reused for every batch,
         // so it grows once, and its size stays close to the batch's rather than the next power of two.
-        long step = Math.Min(_buffer.Length, 16L * 1024 * 1024);
+        long step = _buffer.Length < 16 * 1024 * 1024 ? _buffer.Length : 8L * 1024 * 1024;
         long wanted = Math.Max((long)_buffer.Length + Math.Max(step, InitialCapacity), (long)_length + more);
         if ((long)_length + more > Array.MaxLength)
         {

@@ -83,7 +83,7 @@ public sealed class TableBufferTests
     [Fact]
     public void Write_PastTheDoublingRange_GrowsInStepsAndKeepsEveryByte()
     {
-        // 40 MiB: past 16 MiB the buffer grows 16 MiB at a time (and leaves the shared pool).
+        // 40 MiB: past 16 MiB the buffer grows 8 MiB at a time (and leaves the shared pool).
         using var buffer = new TableBuffer("t", "c");
         const ulong Values = 5 * 1024 * 1024;
         for (ulong i = 0; i < Values; i++)
