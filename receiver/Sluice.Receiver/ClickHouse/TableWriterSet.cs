@@ -50,6 +50,15 @@ internal sealed class TableWriterSet : IDisposable
         _all = [_logs, _traces, _gauge, _sum, _histogram, _exponentialHistogram, _summary];
     }
 
+    /// <summary>Tells every table's buffer the most its batches hold (<see cref="TableBuffer.LargeCapacity"/>).</summary>
+    public void ExpectUpTo(int bytes)
+    {
+        foreach (var table in _all)
+        {
+            table.LargeCapacity = bytes;
+        }
+    }
+
     /// <summary>Rows waiting in all buffers.</summary>
     public long PendingRows
     {

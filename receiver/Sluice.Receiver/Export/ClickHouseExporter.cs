@@ -38,6 +38,7 @@ internal sealed class ClickHouseExporter : BackgroundService
     private readonly DecodeLimits _limits;
     private readonly int _batchSize;
     private readonly int _consumers;
+    private readonly long _maxRecordBytes;
     private readonly TimeSpan _batchTimeout;
     private readonly bool _createSchema;
     private readonly ResiliencePipeline _retry;
@@ -65,6 +66,7 @@ internal sealed class ClickHouseExporter : BackgroundService
         _limits = Ingest.IngestPipeline.DecodeLimitsFrom(config.Otlp);
         _batchSize = config.Batch.SendBatchSize;
         _consumers = config.ClickHouse.NumConsumers;
+        _maxRecordBytes = config.Otlp.MaxDecompressedBytes;
         _batchTimeout = config.Batch.Timeout;
         _createSchema = config.ClickHouse.CreateSchema;
         _retry = new ResiliencePipelineBuilder { TimeProvider = time }
@@ -113,6 +115,10 @@ internal sealed class ClickHouseExporter : BackgroundService
         for (int i = 0; i <= _consumers; i++)
         {
             var buffer = new PendingFlush();
+
+            // A batch stops taking records at MaxBatchBytes, so it ends at most one request (at most
+            // max_decompressed_size, 8 MiB by default; ~1 MiB typically) past it.
+            buffer.Writers.ExpectUpTo((int)(MaxBatchBytes + Math.Min(_maxRecordBytes, 16L * 1024 * 1024)));
             buffers.Add(buffer);
             free.Push(buffer);
         }
