@@ -428,32 +428,14 @@ internal sealed class DecodeContext : IDisposable
     /// </summary>
     public static UInt128 ParseEventId(ReadOnlySpan<byte> utf8)
     {
-        Span<byte> hex = stackalloc byte[32];
-        int n = 0;
-        if (utf8.Length is 32 or 36)
+        if (utf8.Length is 32 or 36 && Ascii.IsValid(utf8))
         {
-            for (int i = 0; i < utf8.Length; i++)
+            Span<char> chars = stackalloc char[36];
+            Ascii.ToUtf16(utf8, chars, out int written);
+            if (TryParseUuidOrHex(chars[..written], out UInt128 id))
             {
-                byte c = utf8[i];
-                if (c == '-' && utf8.Length == 36 && i is 8 or 13 or 18 or 23)
-                {
-                    continue;
-                }
-
-                if (n == 32 || !char.IsAsciiHexDigit((char)c))
-                {
-                    n = -1;
-                    break;
-                }
-
-                hex[n++] = c;
+                return id;
             }
-        }
-
-        Span<byte> bytes = stackalloc byte[16];
-        if (n == 32 && Convert.FromHexString(hex, bytes, out _, out int written) == OperationStatus.Done && written == 16)
-        {
-            return BinaryPrimitives.ReadUInt128BigEndian(bytes);
         }
 
         return ParseEventId(Encoding.UTF8.GetString(utf8));
@@ -476,6 +458,15 @@ internal sealed class DecodeContext : IDisposable
             s = s[9..];
         }
 
+        return TryParseUuidOrHex(s, out UInt128 id) ? id : XxHash128.HashToUInt128(Encoding.UTF8.GetBytes(value));
+    }
+
+    public void Dispose() => _json.Dispose();
+
+    // 32 hex digits, or 36 with dashes where a UUID has them: those 16 bytes, big-endian.
+    private static bool TryParseUuidOrHex(ReadOnlySpan<char> s, out UInt128 id)
+    {
+        id = default;
         Span<char> hex = stackalloc char[32];
         int n = 0;
         for (int i = 0; i < s.Length; i++)
@@ -488,24 +479,21 @@ internal sealed class DecodeContext : IDisposable
 
             if (n == 32 || !char.IsAsciiHexDigit(c))
             {
-                n = -1;
-                break;
+                return false;
             }
 
             hex[n++] = c;
         }
 
         Span<byte> bytes = stackalloc byte[16];
-        if (n == 32 && Convert.FromHexString(hex, bytes, out _, out int written) == OperationStatus.Done && written == 16)
+        if (n != 32 || Convert.FromHexString(hex, bytes, out _, out int written) != OperationStatus.Done || written != 16)
         {
-            return BinaryPrimitives.ReadUInt128BigEndian(bytes);
+            return false;
         }
 
-        byte[] utf8 = Encoding.UTF8.GetBytes(value);
-        return XxHash128.HashToUInt128(utf8);
+        id = BinaryPrimitives.ReadUInt128BigEndian(bytes);
+        return true;
     }
-
-    public void Dispose() => _json.Dispose();
 
     private static bool IsHex(string s)
     {

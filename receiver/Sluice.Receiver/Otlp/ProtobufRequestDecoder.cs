@@ -729,26 +729,8 @@ internal static class ProtobufRequestDecoder
             return;
         }
 
-        string key = string.Empty;
-        ProtoReader value = default;
-        bool hasValue = false;
-        while (kv.Next())
-        {
-            switch (kv.Field)
-            {
-                case 1:
-                    key = context.ShortString(kv.ReadBytes());
-                    break;
-                case 2:
-                    value = kv.ReadMessage();
-                    hasValue = true;
-                    break;
-                default:
-                    kv.Skip();
-                    break;
-            }
-        }
-
+        bool hasValue = ReadKeyValue(ref kv, out ReadOnlySpan<byte> keyUtf8, out ProtoReader value);
+        string key = context.ShortString(keyUtf8);
         if (hasValue && context.WantsWireEventId && key == "event.id" && TryStringValue(value, out ReadOnlySpan<byte> eventId))
         {
             // The id is all the record keeps of it (see OtlpDecoder): no string for a value unique to every event.
@@ -760,14 +742,11 @@ internal static class ProtobufRequestDecoder
         into.Add(key, hasValue ? RenderValue(ref value, key, context) : string.Empty);
     }
 
-    /// <summary>
-    /// The ingest check of one KeyValue: the same checks and errors as <see cref="RenderValue"/> gives it
-    /// in a full decode, without making strings; the key becomes one only for an error's message.
-    /// </summary>
-    private static void CheckAttribute(ref ProtoReader kv, DecodeContext context)
+    /// <summary>A KeyValue's key and value, in whichever order they come on the wire; false when it has no value.</summary>
+    private static bool ReadKeyValue(ref ProtoReader kv, out ReadOnlySpan<byte> key, out ProtoReader value)
     {
-        ReadOnlySpan<byte> key = default;
-        ProtoReader value = default;
+        key = default;
+        value = default;
         bool hasValue = false;
         while (kv.Next())
         {
@@ -786,6 +765,16 @@ internal static class ProtobufRequestDecoder
             }
         }
 
+        return hasValue;
+    }
+
+    /// <summary>
+    /// The ingest check of one KeyValue: the same checks and errors as <see cref="RenderValue"/> gives it
+    /// in a full decode, without making strings; the key becomes one only for an error's message.
+    /// </summary>
+    private static void CheckAttribute(ref ProtoReader kv, DecodeContext context)
+    {
+        bool hasValue = ReadKeyValue(ref kv, out ReadOnlySpan<byte> key, out ProtoReader value);
         ProtoReader scan = value;
         while (hasValue && scan.Next())
         {
@@ -915,27 +904,8 @@ internal static class ProtobufRequestDecoder
                 continue;
             }
 
-            string name = string.Empty;
-            ProtoReader value = default;
-            bool hasValue = false;
-            while (element.Next())
-            {
-                switch (element.Field)
-                {
-                    case 1:
-                        name = element.ReadString();
-                        break;
-                    case 2:
-                        value = element.ReadMessage();
-                        hasValue = true;
-                        break;
-                    default:
-                        element.Skip();
-                        break;
-                }
-            }
-
-            json.WritePropertyName(name);
+            bool hasValue = ReadKeyValue(ref element, out ReadOnlySpan<byte> name, out ProtoReader value);
+            json.WritePropertyName(System.Text.Encoding.UTF8.GetString(name));
             if (hasValue)
             {
                 WriteValue(ref value, json, key, depth, context);
