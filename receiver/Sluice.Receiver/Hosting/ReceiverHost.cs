@@ -110,6 +110,8 @@ internal static class ReceiverHost
         services.AddSingleton<OtlpGrpcService>();
 
         var app = builder.Build();
+        // Built now rather than on the first request, so the memory limiters measure from the start.
+        _ = app.Services.GetRequiredService<IngestPipeline>();
         var metrics = app.Services.GetRequiredService<ReceiverMetrics>();
         var spool = app.Services.GetRequiredService<FileSpool>();
         var state = app.Services.GetRequiredService<ReceiverState>();
