@@ -137,7 +137,7 @@ public sealed class ReceiverProcess : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(clickHouse);
         string database = await clickHouse.CreateDatabaseAsync("e2e");
         var receiver = Create(clickHouse.Url, database, extraYaml, spoolMaxMib, rulesFile, selfMetrics, memoryLimitMib);
-        await receiver.StartAsync();
+        await StartOrCleanUpAsync(receiver, waitReady: true);
         return receiver;
     }
 
@@ -145,8 +145,23 @@ public sealed class ReceiverProcess : IAsyncDisposable
     public static async Task<ReceiverProcess> StartUnreadyAsync(string clickHouseUrl, int spoolMaxMib)
     {
         var receiver = Create(clickHouseUrl, "sluice", string.Empty, spoolMaxMib, rulesFile: null, selfMetrics: true, memoryLimitMib: null);
-        await receiver.StartAsync(waitReady: false);
+        await StartOrCleanUpAsync(receiver, waitReady: false);
         return receiver;
+    }
+
+    // A receiver that fails to start (a test may expect that) is never handed to a caller who would
+    // dispose it: its folder is removed here, or every such run leaves one in the temp folder.
+    private static async Task StartOrCleanUpAsync(ReceiverProcess receiver, bool waitReady)
+    {
+        try
+        {
+            await receiver.StartAsync(waitReady);
+        }
+        catch
+        {
+            await receiver.DisposeAsync();
+            throw;
+        }
     }
 
     private static ReceiverProcess Create(string clickHouseUrl, string database, string extraYaml, int spoolMaxMib, string? rulesFile, bool selfMetrics, int? memoryLimitMib)
