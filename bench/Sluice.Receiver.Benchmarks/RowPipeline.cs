@@ -67,22 +67,16 @@ internal sealed class RowPipeline
         }
     }
 
-    /// <summary>Decodes <paramref name="request"/> (OTLP protobuf, not gzipped) into <paramref name="batch"/> as the spool reader does.</summary>
-    public void Decode(ReadOnlySpan<byte> request, TelemetryBatch batch, ulong receivedUnixNano)
+    /// <summary>
+    /// Decodes <paramref name="request"/> (OTLP protobuf, not gzipped) into <paramref name="batch"/> as the spool reader
+    /// does, or with <paramref name="checkOnly"/> only counts and checks it as the HTTP endpoint does before spooling.
+    /// </summary>
+    public void Decode(ReadOnlySpan<byte> request, TelemetryBatch batch, ulong receivedUnixNano, bool checkOnly = false)
     {
         batch.Clear();
         batch.Product = ReceiverUnderTest.Product;
         batch.ReceivedUnixNano = receivedUnixNano;
-        OtlpDecoder.Decode(Signal.Logs, PayloadEncoding.Protobuf, request, batch, Limits);
-    }
-
-    /// <summary>The ingest-side check of <paramref name="request"/>: counts and checks items as the HTTP endpoint does before spooling.</summary>
-    public void Check(ReadOnlySpan<byte> request, TelemetryBatch batch, ulong receivedUnixNano)
-    {
-        batch.Clear();
-        batch.Product = ReceiverUnderTest.Product;
-        batch.ReceivedUnixNano = receivedUnixNano;
-        OtlpDecoder.Decode(Signal.Logs, PayloadEncoding.Protobuf, request, batch, Limits, checkOnly: true);
+        OtlpDecoder.Decode(Signal.Logs, PayloadEncoding.Protobuf, request, batch, Limits, checkOnly);
     }
 
     /// <summary>Runs the logs pipeline's transforms over <paramref name="batch"/>.</summary>

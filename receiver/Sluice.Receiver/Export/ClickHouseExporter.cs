@@ -3,9 +3,9 @@ using Polly;
 using Polly.Retry;
 using Sluice.Receiver.ClickHouse;
 using Sluice.Receiver.Configuration;
+using Sluice.Receiver.Health;
 using Sluice.Receiver.Otlp;
 using Sluice.Receiver.Spool;
-using Sluice.Receiver.Health;
 using Sluice.Receiver.Telemetry;
 using Sluice.Transforms.Model;
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Collections.Frozen;
 using Sluice.Receiver.Auth;
 using Sluice.Receiver.Configuration;
 using Sluice.Receiver.Otlp;
@@ -25,17 +26,14 @@ internal sealed class IngestPipeline
     private readonly ILogger _logger;
     private readonly IReadOnlySet<string> _pipelines;
     private readonly ConcurrentBag<TelemetryBatch> _batches = [];
-    private readonly MemoryLimiter[][] _limiters;
+    private readonly FrozenDictionary<Signal, MemoryLimiter[]> _limiters;
 
     public IngestPipeline(ReceiverConfig config, FileSpool spool, ApiKeyAuthenticator auth, ReceiverMetrics metrics, TimeProvider time, ILogger<IngestPipeline> logger, IEnumerable<MemoryLimiter> limiters)
     {
-        // Indexed by signal value: the memory limiters its pipeline lists.
-        var all = limiters.ToList();
-        _limiters = new MemoryLimiter[Enum.GetValues<Signal>().Max(s => (int)s) + 1][];
-        for (int i = 0; i < _limiters.Length; i++)
-        {
-            _limiters[i] = [.. all.Where(l => Enum.IsDefined((Signal)i) && l.Signals.Contains(ReceiverMetrics.SignalName((Signal)i)))];
-        }
+        // Per signal, the memory limiters its pipeline lists.
+        _limiters = Enum.GetValues<Signal>().ToFrozenDictionary(
+            signal => signal,
+            signal => limiters.Where(l => l.Signals.Contains(ReceiverMetrics.SignalName(signal))).ToArray());
 
         _spool = spool;
         _auth = auth;
@@ -91,7 +89,7 @@ internal sealed class IngestPipeline
             return IngestOutcome.Unavailable("the receiver is shutting down; retry, or send to another receiver", ThrottleRetryAfter);
         }
 
-        foreach (MemoryLimiter limiter in _limiters[(int)signal])
+        foreach (MemoryLimiter limiter in _limiters[signal])
         {
             if (limiter.Refusing)
             {

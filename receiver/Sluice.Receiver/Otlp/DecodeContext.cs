@@ -105,8 +105,8 @@ internal sealed class DecodeContext : IDisposable
             return record;
         }
 
+        // Only what the check reads is reset: attributes are checked, never added (see ReadAttribute).
         var log = _scratchLog ??= new LogEvent();
-        log.Attributes.Clear();
         log.ObservedTimeUnixNano = 0;
         log.Resource = resource;
         log.Scope = scope;
@@ -291,15 +291,11 @@ internal sealed class DecodeContext : IDisposable
     /// </summary>
     public string ShortString(ReadOnlySpan<byte> utf8) => _interner.GetString(utf8);
 
-    /// <summary>An integer attribute value as text (as <see cref="FormatInt"/>), from the thread's <see cref="NumberTexts"/>.</summary>
+    /// <summary>An integer attribute value as text (as <see cref="NumberTexts.FormatInt"/>), from the thread's <see cref="NumberTexts"/>.</summary>
     public string IntText(long value) => _numbers.Int(value);
 
-    /// <summary>A double attribute value as text (as <see cref="FormatDouble"/>), from the thread's <see cref="NumberTexts"/>.</summary>
+    /// <summary>A double attribute value as text (as <see cref="NumberTexts.FormatDouble"/>), from the thread's <see cref="NumberTexts"/>.</summary>
     public string DoubleText(double value) => _numbers.Double(value);
-
-    public static string FormatDouble(double value) => NumberTexts.FormatDouble(value);
-
-    public static string FormatInt(long value) => NumberTexts.FormatInt(value);
 
     /// <summary>Digest of a resource block: its attributes and schema URL.</summary>
     public UInt128 Digest(ResourceInfo resource)

@@ -685,11 +685,11 @@ internal static class JsonRequestDecoder
             }
             else if (Named(f, "intValue", "int_value"))
             {
-                result = DecodeContext.FormatInt(Int64(f, context));
+                result = context.IntText(Int64(f, context));
             }
             else if (Named(f, "doubleValue", "double_value"))
             {
-                result = DecodeContext.FormatDouble(Double(f.Value, f.Name, context));
+                result = context.DoubleText(Double(f.Value, f.Name, context));
             }
             else if (Named(f, "bytesValue", "bytes_value"))
             {

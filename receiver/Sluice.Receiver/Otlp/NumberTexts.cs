@@ -13,7 +13,7 @@ internal sealed class NumberTexts
     private const int Bits = 10;
 
     [ThreadStatic]
-    private static NumberTexts? t_current;
+    private static NumberTexts? _current;
 
     private readonly long[] _intKeys = new long[1 << Bits];
     private readonly string?[] _ints = new string?[1 << Bits];
@@ -21,7 +21,7 @@ internal sealed class NumberTexts
     private readonly string?[] _doubles = new string?[1 << Bits];
 
     /// <summary>The calling thread's table.</summary>
-    public static NumberTexts Current => t_current ??= new NumberTexts();
+    public static NumberTexts Current => _current ??= new NumberTexts();
 
     public static string FormatInt(long value) => value.ToString(CultureInfo.InvariantCulture);
 

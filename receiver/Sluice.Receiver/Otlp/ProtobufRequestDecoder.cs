@@ -994,7 +994,7 @@ internal static class ProtobufRequestDecoder
         }
         else
         {
-            json.WriteStringValue(DecodeContext.FormatDouble(value));
+            json.WriteStringValue(NumberTexts.FormatDouble(value));
         }
     }
 }

@@ -25,12 +25,12 @@ internal sealed class Utf8Interner
     private const int Size = 2048;
 
     [ThreadStatic]
-    private static Utf8Interner? t_current;
+    private static Utf8Interner? _current;
 
     private readonly Entry[] _entries = new Entry[Size];
 
     /// <summary>The calling thread's table.</summary>
-    public static Utf8Interner Current => t_current ??= new Utf8Interner();
+    public static Utf8Interner Current => _current ??= new Utf8Interner();
 
     /// <summary>The string for <paramref name="utf8"/>, as <see cref="Encoding.UTF8"/> decodes it (invalid bytes become U+FFFD).</summary>
     public string GetString(ReadOnlySpan<byte> utf8)
