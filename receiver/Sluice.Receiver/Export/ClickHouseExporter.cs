@@ -4,6 +4,7 @@ using Polly.Retry;
 using Sluice.Receiver.ClickHouse;
 using Sluice.Receiver.Configuration;
 using Sluice.Receiver.Health;
+using Sluice.Receiver.Ingest;
 using Sluice.Receiver.Otlp;
 using Sluice.Receiver.Spool;
 using Sluice.Receiver.Telemetry;
@@ -12,8 +13,9 @@ using Sluice.Transforms.Model;
 namespace Sluice.Receiver.Export;
 
 /// <summary>
-/// Drains the spool into ClickHouse: reads records in order, decodes them again (the same decoder
-/// and limits as at ingest, so the same items with the same event ids), runs the transforms, appends
+/// Drains the spool into ClickHouse: reads records in order, decodes them again unless the ingest
+/// handed them over decoded (<see cref="DecodedRequests"/>; the same decoder and limits either way,
+/// so the same items with the same event ids), runs the transforms, appends
 /// rows to one RowBinary buffer per table, and inserts every table's buffer once it holds
 /// <c>send_batch_size</c> rows or its oldest row waited <c>timeout</c>. Only when every table's insert
 /// succeeded does the spool's checkpoint move past those records. Inserts that fail are retried with
@@ -63,7 +65,7 @@ internal sealed class ClickHouseExporter : BackgroundService
         _state = state;
         _time = time;
         _logger = logger;
-        _limits = Ingest.IngestPipeline.DecodeLimitsFrom(config.Otlp);
+        _limits = IngestPipeline.DecodeLimitsFrom(config.Otlp);
         _batchSize = config.Batch.SendBatchSize;
         _consumers = config.ClickHouse.NumConsumers;
         _maxRecordBytes = config.Otlp.MaxDecompressedBytes;
@@ -212,18 +214,28 @@ internal sealed class ClickHouseExporter : BackgroundService
     }
 
     /// <summary>Reads what is durable, up to a batch, into the table buffers.</summary>
-    private void Drain(SpoolReader reader, TelemetryBatch batch, PendingFlush pending, bool oldestIsMine)
+    private void Drain(SpoolReader reader, TelemetryBatch own, PendingFlush pending, bool oldestIsMine)
     {
         var writers = pending.Writers;
-        while (!Full(writers) && reader.TryRead(out var record))
+        while (!Full(writers) && reader.TryRead(out var record, out IDisposable? attachment))
         {
-            batch.Clear();
-            batch.Product = record.Product;
-            batch.ReceivedUnixNano = record.ReceivedUnixNano;
-            batch.ClientSentUnixNano = record.ClientSentUnixNano;
+            // A request the ingest decoded (in this process, with the same limits) is not decoded
+            // again; it goes back to the ingest's pool once its rows are appended.
+            using IDisposable? held = attachment;
+            var decoded = attachment as DecodedRequest;
+            var batch = decoded?.Batch ?? own;
+            _metrics.Exported(decodedAtIngest: decoded is not null);
             try
             {
-                OtlpDecoder.Decode(record.Signal, record.Encoding, record.Payload.Span, batch, _limits);
+                if (decoded is null)
+                {
+                    batch.Clear();
+                    batch.Product = record.Product;
+                    batch.ReceivedUnixNano = record.ReceivedUnixNano;
+                    batch.ClientSentUnixNano = record.ClientSentUnixNano;
+                    OtlpDecoder.Decode(record.Signal, record.Encoding, record.Payload.Span, batch, _limits);
+                }
+
                 _pipelines.Process(record.Signal, batch);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)

@@ -86,6 +86,7 @@ internal static class ReceiverHost
                 sp.GetRequiredService<ILoggerFactory>().CreateLogger("Sluice.Receiver.MemoryLimiter")));
         }
 
+        services.AddSingleton(new DecodedRequests());
         services.AddSingleton<IngestPipeline>();
         services.AddSingleton(sp => new RulesAnnouncer(rules, sp.GetRequiredService<ApiKeyAuthenticator>()));
         if (rules is not null)

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using Sluice.Receiver.Auth;
 using Sluice.Receiver.Configuration;
@@ -11,9 +10,11 @@ namespace Sluice.Receiver.Ingest;
 
 /// <summary>
 /// What every export request goes through after its transport has read it, whichever transport:
-/// admission (pipeline, API key, concurrency cap), a full decode that checks the request and counts
-/// the items it will keep, and the spool append that makes it durable. The request is acknowledged
-/// only when this returns success, i.e. after the spool's fsync.
+/// admission (pipeline, API key, concurrency cap), a decode that checks the request and counts the
+/// items it will keep, and the spool append that makes it durable. The request is acknowledged
+/// only when this returns success, i.e. after the spool's fsync. While <see cref="DecodedRequests"/>
+/// has room, the decode is the full one and its result rides with the spool record to the exporter,
+/// which then does not decode the request again; otherwise it only checks.
 /// </summary>
 internal sealed class IngestPipeline
 {
@@ -25,10 +26,10 @@ internal sealed class IngestPipeline
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly IReadOnlySet<string> _pipelines;
-    private readonly ConcurrentBag<TelemetryBatch> _batches = [];
+    private readonly DecodedRequests _decoded;
     private readonly FrozenDictionary<Signal, MemoryLimiter[]> _limiters;
 
-    public IngestPipeline(ReceiverConfig config, FileSpool spool, ApiKeyAuthenticator auth, ReceiverMetrics metrics, TimeProvider time, ILogger<IngestPipeline> logger, IEnumerable<MemoryLimiter> limiters)
+    public IngestPipeline(ReceiverConfig config, FileSpool spool, ApiKeyAuthenticator auth, ReceiverMetrics metrics, TimeProvider time, ILogger<IngestPipeline> logger, IEnumerable<MemoryLimiter> limiters, DecodedRequests decoded)
     {
         // Per signal, the memory limiters its pipeline lists.
         _limiters = Enum.GetValues<Signal>().ToFrozenDictionary(
@@ -36,6 +37,7 @@ internal sealed class IngestPipeline
             signal => limiters.Where(l => l.Signals.Contains(ReceiverMetrics.SignalName(signal))).ToArray());
 
         _spool = spool;
+        _decoded = decoded;
         _auth = auth;
         _metrics = metrics;
         _time = time;
@@ -126,25 +128,27 @@ internal sealed class IngestPipeline
     {
         ulong received = UnixNanos(_time.GetUtcNow());
         DecodeResult result;
-        var batch = RentBatch();
+        bool keep = _decoded.TryReserve(payload.Length);
+        var batch = _decoded.Rent();
         try
         {
             batch.Product = product;
             batch.ReceivedUnixNano = received;
-            // The items are only counted here (the exporter decodes the spooled request again), so values are not materialized.
-            result = OtlpDecoder.Decode(signal, encoding, payload.Span, batch, Limits, checkOnly: true);
+            batch.ClientSentUnixNano = clientSentUnixNano;
+
+            // Without room to hand the items over, they are only counted (the exporter decodes the
+            // spooled request again), so values are not materialized.
+            result = OtlpDecoder.Decode(signal, encoding, payload.Span, batch, Limits, checkOnly: !keep);
         }
-        catch (OtlpFormatException ex)
+        catch (Exception ex) when (ex is OtlpFormatException or OtlpLimitException)
         {
-            return IngestOutcome.Invalid(ex.Message);
+            Drop(batch, keep, payload.Length);
+            return ex is OtlpFormatException ? IngestOutcome.Invalid(ex.Message) : IngestOutcome.TooLarge(ex.Message);
         }
-        catch (OtlpLimitException ex)
+        catch
         {
-            return IngestOutcome.TooLarge(ex.Message);
-        }
-        finally
-        {
-            ReturnBatch(batch);
+            Drop(batch, keep, payload.Length);
+            throw;
         }
 
         if (result.Rejected > 0)
@@ -154,12 +158,24 @@ internal sealed class IngestPipeline
 
         if (result.Accepted == 0)
         {
+            Drop(batch, keep, payload.Length);
             return IngestOutcome.Ok(0, result.Rejected, result.RejectionMessage);
+        }
+
+        IDisposable? handed = null;
+        if (keep)
+        {
+            handed = _decoded.Hand(batch, payload.Length);
+        }
+        else
+        {
+            _decoded.Return(batch);
         }
 
         try
         {
-            await _spool.AppendAsync(new SpoolRecord(signal, encoding, product, received, clientSentUnixNano, payload)).ConfigureAwait(false);
+            // The spool owns `handed` from here, whatever happens.
+            await _spool.AppendAsync(new SpoolRecord(signal, encoding, product, received, clientSentUnixNano, payload), handed).ConfigureAwait(false);
         }
         catch (SpoolFullException ex)
         {
@@ -183,14 +199,12 @@ internal sealed class IngestPipeline
 
     internal static ulong UnixNanos(DateTimeOffset time) => (ulong)(time.ToUnixTimeMilliseconds() * 1_000_000) + (ulong)(time.Ticks % TimeSpan.TicksPerMillisecond * 100);
 
-    private TelemetryBatch RentBatch() => _batches.TryTake(out var batch) ? batch : new TelemetryBatch();
-
-    private void ReturnBatch(TelemetryBatch batch)
+    private void Drop(TelemetryBatch batch, bool reserved, int payloadBytes)
     {
-        batch.Clear();
-        if (_batches.Count < Environment.ProcessorCount * 4)
+        _decoded.Return(batch);
+        if (reserved)
         {
-            _batches.Add(batch);
+            _decoded.Unreserve(payloadBytes);
         }
     }
 }

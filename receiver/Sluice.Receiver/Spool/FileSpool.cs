@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Threading.Channels;
 
@@ -27,6 +28,9 @@ internal sealed class FileSpool : IAsyncDisposable
     private readonly Channel<PendingAppend> _appends = Channel.CreateUnbounded<PendingAppend>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writerLoop;
     private readonly Lock _lock = new();
+
+    // Attachments of durable records not read yet, in spool order (see AppendAsync).
+    private readonly ConcurrentQueue<(SpoolPosition Position, IDisposable Attachment)> _attachments = new();
 
     // Segment id -> its size on disk; guarded by _lock.
     private readonly SortedDictionary<long, long> _segments = [];
@@ -104,21 +108,30 @@ internal sealed class FileSpool : IAsyncDisposable
     /// <see cref="IOException"/> when the disk refused the write: in both cases nothing was acknowledged.
     /// The caller must keep <see cref="SpoolRecord.Payload"/> alive until the task completes.
     /// </summary>
-    public Task AppendAsync(in SpoolRecord record)
+    /// <param name="record">The record.</param>
+    /// <param name="attachment">
+    /// What the process already made of the record, kept in memory and handed to the reader with the
+    /// record (<see cref="SpoolReader.TryRead(out SpoolRecord, out IDisposable?)"/>) so that it need
+    /// not be made again. Never written to disk: after a restart the reader gets the record alone. The
+    /// spool owns it from this call on, and disposes it when it fails or when no reader takes it.
+    /// </param>
+    public Task AppendAsync(in SpoolRecord record, IDisposable? attachment = null)
     {
         int size = SpoolFormat.RecordSize(record);
         if (SizeBytes + Interlocked.Read(ref _pendingBytes) + size > _pushbackBytes)
         {
+            attachment?.Dispose();
             throw new SpoolFullException(
                 string.Create(CultureInfo.InvariantCulture, $"The receiver's spool holds {SizeBytes / 1048576.0:0.0} MiB and is at its push-back mark ({_pushbackBytes / 1048576.0:0.0} of its {_maxBytes / 1048576.0:0.0} MiB cap, extensions.file_storage.max_size_mib / pushback_percent): ClickHouse is behind. Retry later."),
                 TimeSpan.FromSeconds(5));
         }
 
-        var pending = new PendingAppend(record, size);
+        var pending = new PendingAppend(record, size, attachment);
         Interlocked.Add(ref _pendingBytes, size);
         if (!_appends.Writer.TryWrite(pending))
         {
             Interlocked.Add(ref _pendingBytes, -size);
+            attachment?.Dispose();
             throw new ObjectDisposedException(nameof(FileSpool), "The spool is closed: the receiver is shutting down.");
         }
 
@@ -191,6 +204,11 @@ internal sealed class FileSpool : IAsyncDisposable
     {
         _appends.Writer.TryComplete();
         await _writerLoop.ConfigureAwait(false);
+        while (_attachments.TryDequeue(out var left))
+        {
+            left.Attachment.Dispose();
+        }
+
         if (_active is not null)
         {
             await _active.DisposeAsync().ConfigureAwait(false);
@@ -359,6 +377,7 @@ internal sealed class FileSpool : IAsyncDisposable
                 Log.WriteFailed(_logger, group.Count, ex);
                 foreach (var pending in group)
                 {
+                    pending.DisposeAttachment();
                     pending.Completion.TrySetException(new IOException("The receiver could not write the request to its spool; nothing was acknowledged. Retry later.", ex));
                 }
 
@@ -387,6 +406,8 @@ internal sealed class FileSpool : IAsyncDisposable
             {
                 if (_active!.Position > SpoolFormat.SegmentHeaderSize && _active.Position + pending.Size > _segmentBytes)
                 {
+                    // The records before this one become readable with the roll: their attachments first.
+                    Publish(group);
                     RollSegment();
                 }
 
@@ -397,10 +418,12 @@ internal sealed class FileSpool : IAsyncDisposable
                 }
 
                 SpoolFormat.WriteRecord(pending.Record, buffer.AsSpan(0, pending.Size));
+                pending.Position = new SpoolPosition(_activeSegment, _active!.Position);
                 _active!.Write(buffer, 0, pending.Size);
             }
 
             _active!.Flush(_fsync);
+            Publish(group);
             Interlocked.Increment(ref _groupCommits);
             long length = _active.Position;
             lock (_lock)
@@ -415,6 +438,39 @@ internal sealed class FileSpool : IAsyncDisposable
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>Queues the attachments of the records of <paramref name="group"/> written so far, in spool order, for the reader.</summary>
+    private void Publish(List<PendingAppend> group)
+    {
+        foreach (var pending in group)
+        {
+            if (pending.Position is { } position && pending.TakeAttachment() is { } attachment)
+            {
+                _attachments.Enqueue((position, attachment));
+            }
+        }
+    }
+
+    /// <summary>
+    /// The attachment of the record at <paramref name="position"/>, if it has one; attachments of
+    /// records before it, which the reader passed without taking (damaged, or read before they were
+    /// queued), are disposed. Called by the one reader, in spool order.
+    /// </summary>
+    internal IDisposable? TakeAttachment(SpoolPosition position)
+    {
+        while (_attachments.TryPeek(out var head) && head.Position <= position)
+        {
+            _attachments.TryDequeue(out _);
+            if (head.Position == position)
+            {
+                return head.Attachment;
+            }
+
+            head.Attachment.Dispose();
+        }
+
+        return null;
     }
 
     private void RollSegment()
@@ -453,11 +509,20 @@ internal sealed class FileSpool : IAsyncDisposable
         }
     }
 
-    private sealed class PendingAppend(SpoolRecord record, int size)
+    private sealed class PendingAppend(SpoolRecord record, int size, IDisposable? attachment)
     {
+        private IDisposable? _attachment = attachment;
+
         public SpoolRecord Record { get; } = record;
 
         public int Size { get; } = size;
+
+        /// <summary>Where the record was written; null until it is.</summary>
+        public SpoolPosition? Position { get; set; }
+
+        public IDisposable? TakeAttachment() => Interlocked.Exchange(ref _attachment, null);
+
+        public void DisposeAttachment() => TakeAttachment()?.Dispose();
 
         public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

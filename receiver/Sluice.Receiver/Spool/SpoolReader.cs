@@ -33,11 +33,23 @@ internal sealed class SpoolReader : IDisposable
 
     /// <summary>
     /// Reads the next durable record. Its payload is valid until the next call. Returns false when
-    /// everything durable has been read.
+    /// everything durable has been read. An attachment the record was appended with is disposed.
     /// </summary>
     public bool TryRead(out SpoolRecord record)
     {
+        bool read = TryRead(out record, out IDisposable? attachment);
+        attachment?.Dispose();
+        return read;
+    }
+
+    /// <summary>
+    /// Reads the next durable record, and what it was appended with in memory when this process
+    /// appended it (see <see cref="FileSpool.AppendAsync"/>): the caller then owns that attachment.
+    /// </summary>
+    public bool TryRead(out SpoolRecord record, out IDisposable? attachment)
+    {
         record = default;
+        attachment = null;
         while (true)
         {
             SpoolPosition durable = _spool.DurablePosition;
@@ -100,6 +112,7 @@ internal sealed class SpoolReader : IDisposable
                 continue;
             }
 
+            attachment = _spool.TakeAttachment(Position);
             Position = new SpoolPosition(Position.Segment, Position.Offset + SpoolFormat.RecordPrefixSize + length);
             return true;
         }

@@ -17,6 +17,7 @@ internal sealed class ReceiverMetrics : IDisposable
     private readonly Histogram<long> _insertRows;
     private readonly Counter<long> _insertFailures;
     private readonly Counter<long> _spoolCorrupt;
+    private readonly Counter<long> _exported;
 
     public ReceiverMetrics(IMeterFactory meterFactory)
     {
@@ -28,6 +29,7 @@ internal sealed class ReceiverMetrics : IDisposable
         _insertRows = _meter.CreateHistogram<long>("sluice.clickhouse.insert.rows", "{row}", "Rows per ClickHouse insert.");
         _insertFailures = _meter.CreateCounter<long>("sluice.clickhouse.insert.failures", "{insert}", "ClickHouse inserts that failed and will be retried.");
         _spoolCorrupt = _meter.CreateCounter<long>("sluice.spool.corrupt_records", "{record}", "Damaged spool records that were skipped.");
+        _exported = _meter.CreateCounter<long>("sluice.export.requests", "{request}", "Spooled requests the exporter turned into rows, by where their items came from: decoded at ingest (handed over in memory), or decoded from the spool.");
     }
 
     public Func<long>? SpoolBytes { get; set; }
@@ -58,6 +60,8 @@ internal sealed class ReceiverMetrics : IDisposable
     public void InsertFailed() => _insertFailures.Add(1);
 
     public void SpoolCorrupt() => _spoolCorrupt.Add(1);
+
+    public void Exported(bool decodedAtIngest) => _exported.Add(1, new KeyValuePair<string, object?>("decoded", decodedAtIngest ? "ingest" : "spool"));
 
     public void Dispose() => _meter.Dispose();
 

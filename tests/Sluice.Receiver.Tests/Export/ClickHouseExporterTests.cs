@@ -5,6 +5,8 @@ using Sluice.Receiver.ClickHouse;
 using Sluice.Receiver.Configuration;
 using Sluice.Receiver.Export;
 using Sluice.Receiver.Health;
+using Sluice.Receiver.Ingest;
+using Sluice.Receiver.Otlp;
 using Sluice.Receiver.Spool;
 using Sluice.Receiver.Telemetry;
 using Sluice.Receiver.Tests.EndToEnd;
@@ -24,45 +26,7 @@ public sealed class ClickHouseExporterTests : IDisposable
     [Fact]
     public async Task TwoInsertsInFlight_TheLaterFinishesFirst_CheckpointWaitsForTheEarlier()
     {
-        var config = ConfigLoader.Parse(
-            $"""
-            receivers:
-              otlp:
-                protocols:
-                  http:
-                    endpoint: 127.0.0.1:{FreePort.Get()}
-                auth:
-                  authenticator: bearertokenauth
-            processors:
-              batch:
-                send_batch_size: 10
-                timeout: 50ms
-            exporters:
-              clickhouse:
-                endpoint: http://127.0.0.1:1
-                create_schema: false
-                sending_queue:
-                  num_consumers: 2
-                retry_on_failure:
-                  initial_interval: 10ms
-                  max_interval: 50ms
-            extensions:
-              bearertokenauth:
-                keys:
-                  - key: k
-                    product: shop
-              file_storage:
-                directory: {_folder}
-                fsync: false
-            service:
-              extensions: [bearertokenauth, file_storage]
-              pipelines:
-                logs:
-                  receivers: [otlp]
-                  processors: [batch]
-                  exporters: [clickhouse]
-            """,
-            "test.yaml");
+        var config = Config(batchSize: 10, consumers: 2);
         await using var spool = FileSpool.Open(config.Spool.Directory, config.Spool.MaxSizeBytes, config.Spool.SegmentSizeBytes, config.Spool.PushbackPercent, fsync: false, NullLogger.Instance);
         var start = spool.CommittedPosition;
         var handler = new StandIn();
@@ -103,8 +67,104 @@ public sealed class ClickHouseExporterTests : IDisposable
         }
     }
 
+    private ReceiverConfig Config(int batchSize, int consumers, string compress = "gzip", string processors = "batch") => ConfigLoader.Parse(
+            $$"""
+            receivers:
+              otlp:
+                protocols:
+                  http:
+                    endpoint: 127.0.0.1:{{FreePort.Get()}}
+                auth:
+                  authenticator: bearertokenauth
+            processors:
+              batch:
+                send_batch_size: {{batchSize}}
+                timeout: 50ms
+              sluice_schema: {}
+              sluice_privacy:
+                hash_attributes: [user.id]
+              sluice_enrich: {}
+            exporters:
+              clickhouse:
+                endpoint: http://127.0.0.1:1
+                create_schema: false
+                compress: {{compress}}
+                sending_queue:
+                  num_consumers: {{consumers}}
+                retry_on_failure:
+                  initial_interval: 10ms
+                  max_interval: 50ms
+            extensions:
+              bearertokenauth:
+                keys:
+                  - key: k
+                    product: shop
+              file_storage:
+                directory: {{_folder}}
+                fsync: false
+            service:
+              extensions: [bearertokenauth, file_storage]
+              pipelines:
+                logs:
+                  receivers: [otlp]
+                  processors: [{{processors}}]
+                  exporters: [clickhouse]
+            """,
+            "test.yaml");
+
+    [Fact]
+    public async Task RequestDecodedAtIngest_InsertsTheSameBytesAsOneDecodedFromTheSpool()
+    {
+        // One request per batch (10 events), no compression: each insert's body is one request's rows.
+        var config = Config(batchSize: 10, consumers: 1, compress: "none", processors: "sluice_schema, sluice_privacy, sluice_enrich, batch");
+        await using var spool = FileSpool.Open(config.Spool.Directory, config.Spool.MaxSizeBytes, config.Spool.SegmentSizeBytes, config.Spool.PushbackPercent, fsync: false, NullLogger.Instance);
+        var handler = new StandIn(holdFirst: false);
+        using var client = new ClickHouseClient(config.ClickHouse, handler);
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        using var exporter = new ClickHouseExporter(
+            config,
+            ProcessorPipelines.Build(config, new ProcessorContext()),
+            spool,
+            client,
+            new ReceiverMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()),
+            new ReceiverState(TimeProvider.System),
+            TimeProvider.System,
+            NullLogger<ClickHouseExporter>.Instance);
+
+        // The same request twice: first handed over decoded, as the ingest does, then bare, as after a restart.
+        byte[] request = OtlpLoad.LogsRequest("same", 1, 10);
+        ulong received = (ulong)DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000;
+        var record = new SpoolRecord(Signal.Logs, PayloadEncoding.Protobuf, "shop", received, received - 100_000_000, request);
+        var decoded = new DecodedRequests();
+        Assert.True(decoded.TryReserve(request.Length));
+        var batch = decoded.Rent();
+        batch.Product = record.Product;
+        batch.ReceivedUnixNano = record.ReceivedUnixNano;
+        batch.ClientSentUnixNano = record.ClientSentUnixNano;
+        OtlpDecoder.Decode(Signal.Logs, PayloadEncoding.Protobuf, request, batch, IngestPipeline.DecodeLimitsFrom(config.Otlp));
+        await spool.AppendAsync(record, decoded.Hand(batch, request.Length));
+        await spool.AppendAsync(record);
+
+        await exporter.StartAsync(CancellationToken.None);
+        try
+        {
+            await Eventually.UntilAsync(() => Task.FromResult(spool.CommittedPosition == spool.DurablePosition), TimeSpan.FromSeconds(20), "both requests committed");
+        }
+        finally
+        {
+            await exporter.StopAsync(CancellationToken.None);
+        }
+
+        // Given back to the ingest's pool once its rows were appended.
+        Assert.Equal(0, decoded.HeldBytes);
+        var bodies = handler.Bodies.Where(b => b.Table.Contains(TableWriterSet.LogsTable, StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, bodies.Count);
+        Assert.True(bodies[0].Body.Length > 1000, $"an insert of 10 rows has {bodies[0].Body.Length} bytes");
+        Assert.Equal(bodies[0].Body, bodies[1].Body);
+    }
+
     /// <summary>Answers SELECT 1 and inserts with 200; holds the first insert until released.</summary>
-    private sealed class StandIn : HttpMessageHandler
+    private sealed class StandIn(bool holdFirst = true) : HttpMessageHandler
     {
         private readonly TaskCompletionSource _first = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int _started;
@@ -114,16 +174,21 @@ public sealed class ClickHouseExporterTests : IDisposable
 
         public int Answered => Volatile.Read(ref _answered);
 
+        /// <summary>Every insert's query and body, in the order they were answered.</summary>
+        public System.Collections.Concurrent.ConcurrentQueue<(string Table, byte[] Body)> Bodies { get; } = new();
+
         public void ReleaseFirst() => _first.TrySetResult();
 
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             if (request.RequestUri!.Query.Contains("INSERT", StringComparison.Ordinal))
             {
-                if (Interlocked.Increment(ref _started) == 1)
+                if (Interlocked.Increment(ref _started) == 1 && holdFirst)
                 {
                     await _first.Task.WaitAsync(cancellationToken);
                 }
+
+                Bodies.Enqueue((Uri.UnescapeDataString(request.RequestUri.Query), await request.Content!.ReadAsByteArrayAsync(cancellationToken)));
 
                 Interlocked.Increment(ref _answered);
                 return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(string.Empty) };

@@ -205,4 +205,86 @@ public sealed class FileSpoolTests : IDisposable
         await wait.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.True(reader.TryRead(out _));
     }
+
+    [Fact]
+    public async Task Attachment_ReachesTheReaderWithItsRecord_AcrossSegments()
+    {
+        // Segments of 1 KiB: each 600-byte record rolls to a new one.
+        await using var spool = Open(segment: 1024);
+        var first = new Held();
+        var third = new Held();
+        await spool.AppendAsync(Record(1, 600), first);
+        await spool.AppendAsync(Record(2, 600));
+        await spool.AppendAsync(Record(3, 600), third);
+
+        using var reader = spool.OpenReader();
+        Assert.True(reader.TryRead(out var r1, out var a1));
+        Assert.StartsWith("payload-1-", Encoding.UTF8.GetString(r1.Payload.Span), StringComparison.Ordinal);
+        Assert.Same(first, a1);
+        Assert.True(reader.TryRead(out _, out var a2));
+        Assert.Null(a2);
+        Assert.True(reader.TryRead(out _, out var a3));
+        Assert.Same(third, a3);
+        Assert.False(reader.TryRead(out _, out _));
+
+        // The reader's caller owns what it took.
+        Assert.False(first.Disposed);
+        Assert.False(third.Disposed);
+    }
+
+    [Fact]
+    public async Task Attachment_NotTaken_IsDisposed()
+    {
+        await using var spool = Open();
+        var passed = new Held();
+        var skipped = new Held();
+        var left = new Held();
+        await spool.AppendAsync(Record(1), passed);
+        await spool.AppendAsync(Record(2), skipped);
+        await spool.AppendAsync(Record(3), left);
+
+        using var reader = spool.OpenReader();
+
+        // Read without asking for attachments.
+        Assert.True(reader.TryRead(out _));
+        Assert.True(passed.Disposed);
+
+        // Taken for a later position: the one before it was passed by.
+        Assert.Null(spool.TakeAttachment(new SpoolPosition(spool.DurablePosition.Segment, spool.DurablePosition.Offset - 1)));
+        Assert.True(skipped.Disposed);
+        Assert.True(left.Disposed);
+    }
+
+    [Fact]
+    public async Task Attachment_IsDisposedWithTheSpool_AndNotThereAfterAReopen()
+    {
+        var held = new Held();
+        await using (var spool = Open())
+        {
+            await spool.AppendAsync(Record(1), held);
+        }
+
+        Assert.True(held.Disposed);
+        await using var reopened = Open();
+        using var reader = reopened.OpenReader();
+        Assert.True(reader.TryRead(out var record, out var attachment));
+        Assert.StartsWith("payload-1-", Encoding.UTF8.GetString(record.Payload.Span), StringComparison.Ordinal);
+        Assert.Null(attachment);
+    }
+
+    [Fact]
+    public async Task Attachment_OfARefusedAppend_IsDisposed()
+    {
+        await using var spool = Open(max: 4096, segment: 1024, pushback: 50);
+        var held = new Held();
+        await Assert.ThrowsAsync<SpoolFullException>(() => spool.AppendAsync(Record(1, 3000), held));
+        Assert.True(held.Disposed);
+    }
+
+    private sealed class Held : IDisposable
+    {
+        public bool Disposed { get; private set; }
+
+        public void Dispose() => Disposed = true;
+    }
 }
