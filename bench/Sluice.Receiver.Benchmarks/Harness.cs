@@ -50,6 +50,9 @@ public sealed record PhaseResult
 
     public double PeakRssMiB { get; init; }
 
+    /// <summary>Share of the phase's requests the exporter took decoded at ingest rather than decoding them from the spool, %.</summary>
+    public double DecodedAtIngestPercent { get; init; }
+
     public double RawBytesPerEvent { get; init; }
 
     public double GzipKiBPerRequest { get; init; }
@@ -258,7 +261,7 @@ internal sealed class Harness(HarnessOptions options)
 
     private static string Line(PhaseResult p) => string.Create(
         CultureInfo.InvariantCulture,
-        $"  {p.Name}: acked {p.AckedPerSecond:F0} ev/s, landed {p.LandedPerSecond:F0} ev/s, p50 {p.P50Ms:F1} ms, p99 {p.P99Ms:F1} ms, receiver {p.ReceiverCpuPerMillion:F2} CPU-s/M, peak RSS {p.PeakRssMiB:F0} MiB, statuses {string.Join(' ', p.Statuses.Select(s => s.Key + ":" + s.Value))}, all landed: {p.EveryAckedEventLanded}");
+        $"  {p.Name}: acked {p.AckedPerSecond:F0} ev/s, landed {p.LandedPerSecond:F0} ev/s, p50 {p.P50Ms:F1} ms, p99 {p.P99Ms:F1} ms, receiver {p.ReceiverCpuPerMillion:F2} CPU-s/M, peak RSS {p.PeakRssMiB:F0} MiB, decoded at ingest {p.DecodedAtIngestPercent:F0} %, statuses {string.Join(' ', p.Statuses.Select(s => s.Key + ":" + s.Value))}, all landed: {p.EveryAckedEventLanded}");
 
     internal static void Say(string text) => Console.WriteLine("bench: " + text);
 
@@ -290,6 +293,7 @@ internal sealed class Harness(HarnessOptions options)
                 double cpuBefore = receiver.CpuTime.TotalSeconds;
                 double chBefore = clickHousePid is { } ch ? ProcCpu.ProcessSeconds(ch) : 0;
                 var machineBefore = ProcCpu.Machine();
+                var decodesBefore = await receiver.ExportDecodesAsync();
                 await load.GoAsync();
                 var result = await load.ResultAsync();
 
@@ -334,6 +338,11 @@ internal sealed class Harness(HarnessOptions options)
                 double chCpu = clickHousePid is { } pid ? ProcCpu.ProcessSeconds(pid) - chBefore : 0;
                 var machineAfter = ProcCpu.Machine();
                 double peakRss = receiver.PeakRssBytes / 1048576.0;
+
+                // Scraped after every acknowledged event landed, so the exporter has taken every request of the phase.
+                var decodesAfter = await receiver.ExportDecodesAsync();
+                long atIngest = decodesAfter.Ingest - decodesBefore.Ingest;
+                long fromSpool = decodesAfter.Spool - decodesBefore.Spool;
                 var (landed, missing) = await VerifyAsync(run.Run, result.AckedRequests);
                 double landedSeconds = (landedUnixMs - result.StartUnixMs) / 1000.0;
                 double millions = Math.Max(result.EventsAcked, 1) / 1e6;
@@ -359,6 +368,7 @@ internal sealed class Harness(HarnessOptions options)
                     LoaderCpuSeconds = result.CpuSeconds,
                     MachineBusyPercent = 100.0 * (machineAfter.Busy - machineBefore.Busy) / Math.Max(1, machineAfter.Total - machineBefore.Total),
                     PeakRssMiB = peakRss,
+                    DecodedAtIngestPercent = 100.0 * atIngest / Math.Max(1, atIngest + fromSpool),
                     RawBytesPerEvent = result.AvgRawBytes / EventsPerRequest,
                     GzipKiBPerRequest = result.AvgGzipBytes / 1024,
                     Statuses = result.Statuses,

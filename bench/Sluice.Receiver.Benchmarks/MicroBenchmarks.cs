@@ -145,11 +145,20 @@ public class SpoolBenchmarks
     [Params(true, false)]
     public bool Fsync { get; set; }
 
+    /// <summary>The request kept gzip-compressed, as the spool keeps a gzip body since format version 2, or decompressed, as before.</summary>
+    [Params(true, false)]
+    public bool Gzip { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
         _raw = Workload.Request("micro", 999_998, 0, Events, EventShape.Typical);
-        _spool = FileSpool.Open(Path.Combine(_folder, Fsync ? "fsync" : "nofsync"), 8L << 30, 64L << 20, 90, Fsync, NullLogger.Instance);
+        if (Gzip)
+        {
+            _raw = Workload.Gzip(_raw);
+        }
+
+        _spool = FileSpool.Open(Path.Combine(_folder, (Fsync ? "fsync" : "nofsync") + (Gzip ? "-gzip" : string.Empty)), 8L << 30, 64L << 20, 90, Fsync, NullLogger.Instance);
     }
 
     [GlobalCleanup]
@@ -162,7 +171,7 @@ public class SpoolBenchmarks
     [Benchmark(OperationsPerInvoke = Events)]
     public async Task SpoolAppend()
     {
-        await _spool.AppendAsync(new SpoolRecord(Signal.Logs, PayloadEncoding.Protobuf, ReceiverUnderTest.Product, 1, 0, _raw));
+        await _spool.AppendAsync(new SpoolRecord(Signal.Logs, PayloadEncoding.Protobuf, ReceiverUnderTest.Product, 1, 0, _raw, Gzip ? PayloadCompression.Gzip : PayloadCompression.None));
         if (++_appends % 64 == 0)
         {
             // As the exporter does after each insert: lets the spool delete what is behind it.

@@ -167,6 +167,47 @@ public sealed class ReceiverUnderTest : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Requests the exporter took decoded at ingest and requests it decoded from the spool so far
+    /// (<c>sluice_export_requests_total{decoded}</c> on /metrics); zeros when the page cannot be read.
+    /// </summary>
+    public async Task<(long Ingest, long Spool)> ExportDecodesAsync()
+    {
+        try
+        {
+            using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+            string text = await client.GetStringAsync(new Uri($"http://127.0.0.1:{HealthPort}/metrics"));
+            long ingest = 0, spool = 0;
+            foreach (string line in text.Split('\n'))
+            {
+                if (!line.StartsWith("sluice_export_requests_total{", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                long value = (long)double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
+                if (line.Contains("decoded=\"ingest\"", StringComparison.Ordinal))
+                {
+                    ingest += value;
+                }
+                else
+                {
+                    spool += value;
+                }
+            }
+
+            return (ingest, spool);
+        }
+        catch (HttpRequestException)
+        {
+            return (0, 0);
+        }
+        catch (TaskCanceledException)
+        {
+            return (0, 0);
+        }
+    }
+
     /// <summary>Peak resident set size since the last <see cref="ResetPeakRss"/> (VmHWM), bytes.</summary>
     public long PeakRssBytes => ProcStatus("VmHWM:");
 

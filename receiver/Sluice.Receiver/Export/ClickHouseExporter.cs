@@ -46,6 +46,7 @@ internal sealed class ClickHouseExporter : BackgroundService
     private readonly ResiliencePipeline _retry;
     private readonly ProcessorPipelines _pipelines;
     private readonly DeadLetters _deadLetters;
+    private readonly PooledBuffer _decompressed = new(64 * 1024);
 
     public ClickHouseExporter(
         ReceiverConfig config,
@@ -89,6 +90,12 @@ internal sealed class ClickHouseExporter : BackgroundService
                 },
             })
             .Build();
+    }
+
+    public override void Dispose()
+    {
+        _decompressed.Dispose();
+        base.Dispose();
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -233,7 +240,7 @@ internal sealed class ClickHouseExporter : BackgroundService
                     batch.Product = record.Product;
                     batch.ReceivedUnixNano = record.ReceivedUnixNano;
                     batch.ClientSentUnixNano = record.ClientSentUnixNano;
-                    OtlpDecoder.Decode(record.Signal, record.Encoding, record.Payload.Span, batch, _limits);
+                    OtlpDecoder.Decode(record.Signal, record.Encoding, Decompressed(record).Span, batch, _limits);
                 }
 
                 _pipelines.Process(record.Signal, batch);
@@ -271,6 +278,25 @@ internal sealed class ClickHouseExporter : BackgroundService
             writers.Append(batch);
             pending.Position = reader.Position;
         }
+    }
+
+    /// <summary>The record's OTLP request, decompressed (into a buffer reused for every record) when the spool kept it compressed.</summary>
+    private ReadOnlyMemory<byte> Decompressed(in SpoolRecord record)
+    {
+        if (record.Compression == PayloadCompression.None)
+        {
+            return record.Payload;
+        }
+
+        _decompressed.Clear();
+        using Stream decompressor = ReadOnlyMemoryStream.Decompressing(record.Payload, record.Compression);
+        if (!_decompressed.ReadFrom(decompressor, _maxRecordBytes))
+        {
+            // It fitted at ingest: the limit was lowered since (the record goes to the dead letters).
+            throw new OtlpLimitException($"the request decompresses to more than {_maxRecordBytes} bytes (receivers.otlp.limits.max_decompressed_size)");
+        }
+
+        return _decompressed.Memory;
     }
 
     private bool Full(TableWriterSet writers) => writers.PendingRows >= _batchSize || writers.PendingBytes >= MaxBatchBytes;

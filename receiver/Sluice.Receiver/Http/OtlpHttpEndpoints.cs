@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.IO.Compression;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 using Sluice.Receiver.Ingest;
@@ -64,16 +63,20 @@ internal static class OtlpHttpEndpoints
             return (refused, string.Empty);
         }
 
+        PooledBuffer? compressed = null;
         try
         {
             using var body = new PooledBuffer((int)Math.Min(request.ContentLength ?? 16 * 1024, pipeline.MaxRequestBodyBytes + 1));
-            var error = await ReadBodyAsync(request, pipeline, body, context.RequestAborted).ConfigureAwait(false);
+            (var error, compressed, var compression) = await ReadBodyAsync(request, pipeline, body, context.RequestAborted).ConfigureAwait(false);
             if (error is not null)
             {
                 return (error.Value, product);
             }
 
-            return (await pipeline.IngestAsync(signal, encoding.Value, body.Memory, product, SentAt(request.Headers[SentAtHeader])).ConfigureAwait(false), product);
+            // The spool keeps the body as it came (a tenth of the bytes when compressed); the check reads it decompressed.
+            var outcome = await pipeline.IngestAsync(
+                signal, encoding.Value, body.Memory, product, SentAt(request.Headers[SentAtHeader]), compressed?.Memory ?? default, compression).ConfigureAwait(false);
+            return (outcome, product);
         }
         catch (OutOfMemoryException)
         {
@@ -81,17 +84,22 @@ internal static class OtlpHttpEndpoints
         }
         finally
         {
+            compressed?.Dispose();
             pipeline.Gate.Exit();
         }
     }
 
-    /// <summary>Reads the body into <paramref name="body"/>, decompressed. Returns the outcome to answer with when it cannot.</summary>
-    private static async Task<IngestOutcome?> ReadBodyAsync(HttpRequest request, IngestPipeline pipeline, PooledBuffer body, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the body into <paramref name="body"/>, decompressed. Returns the outcome to answer with
+    /// when it cannot; otherwise, for a compressed body, the body as it came (the caller disposes it).
+    /// </summary>
+    private static async Task<(IngestOutcome? Error, PooledBuffer? Compressed, PayloadCompression Compression)> ReadBodyAsync(
+        HttpRequest request, IngestPipeline pipeline, PooledBuffer body, CancellationToken cancellationToken)
     {
         long maxBody = pipeline.MaxRequestBodyBytes;
         if (request.ContentLength > maxBody)
         {
-            return TooLargeBody(request.ContentLength, maxBody);
+            return (TooLargeBody(request.ContentLength, maxBody), null, default);
         }
 
         string? contentEncoding = request.Headers.ContentEncoding;
@@ -100,42 +108,52 @@ internal static class OtlpHttpEndpoints
         bool deflate = string.Equals(contentEncoding, "deflate", StringComparison.OrdinalIgnoreCase);
         if (!identity && !gzip && !deflate)
         {
-            return IngestOutcome.UnsupportedMediaType($"Content-Encoding '{contentEncoding}' is not supported; send gzip, deflate or no encoding");
+            return (IngestOutcome.UnsupportedMediaType($"Content-Encoding '{contentEncoding}' is not supported; send gzip, deflate or no encoding"), null, default);
         }
 
+        PooledBuffer? compressed = null;
+        bool handedOver = false;
         try
         {
             if (identity)
             {
                 return await body.ReadFromAsync(request.Body, maxBody, cancellationToken).ConfigureAwait(false)
-                    ? null
-                    : TooLargeBody(null, maxBody);
+                    ? (null, null, PayloadCompression.None)
+                    : (TooLargeBody(null, maxBody), null, default);
             }
 
-            using var compressed = new PooledBuffer((int)Math.Min(request.ContentLength ?? 16 * 1024, maxBody + 1));
+            compressed = new PooledBuffer((int)Math.Min(request.ContentLength ?? 16 * 1024, maxBody + 1));
             if (!await compressed.ReadFromAsync(request.Body, maxBody, cancellationToken).ConfigureAwait(false))
             {
-                return TooLargeBody(null, maxBody);
+                return (TooLargeBody(null, maxBody), null, default);
             }
 
-            using var source = new MemoryStreamOver(compressed.Memory);
-            using Stream decompressor = gzip ? new GZipStream(source, CompressionMode.Decompress) : new ZLibStream(source, CompressionMode.Decompress);
+            var compression = gzip ? PayloadCompression.Gzip : PayloadCompression.Zlib;
+            using Stream decompressor = ReadOnlyMemoryStream.Decompressing(compressed.Memory, compression);
             long maxDecompressed = pipeline.MaxDecompressedBytes;
             if (!await body.ReadFromAsync(decompressor, maxDecompressed, cancellationToken).ConfigureAwait(false))
             {
-                return IngestOutcome.TooLarge(
-                    $"the body decompresses to more than {maxDecompressed} bytes (receivers.otlp.limits.max_decompressed_size); send smaller batches");
+                return (IngestOutcome.TooLarge(
+                    $"the body decompresses to more than {maxDecompressed} bytes (receivers.otlp.limits.max_decompressed_size); send smaller batches"), null, default);
             }
 
-            return null;
+            handedOver = true;
+            return (null, compressed, compression);
         }
         catch (InvalidDataException ex)
         {
-            return IngestOutcome.Invalid($"the body is not valid {contentEncoding} data ({ex.Message}); check the exporter's compression setting");
+            return (IngestOutcome.Invalid($"the body is not valid {contentEncoding} data ({ex.Message}); check the exporter's compression setting"), null, default);
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return TooLargeBody(null, maxBody);
+            return (TooLargeBody(null, maxBody), null, default);
+        }
+        finally
+        {
+            if (!handedOver)
+            {
+                compressed?.Dispose();
+            }
         }
     }
 
@@ -181,44 +199,4 @@ internal static class OtlpHttpEndpoints
         long.TryParse(header.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out long ms) && ms is > 0 and < 100_000_000_000_000
             ? (ulong)ms * 1_000_000
             : 0;
-
-    /// <summary>A read-only stream over pooled memory (MemoryStream needs an array segment it may expose).</summary>
-    private sealed class MemoryStreamOver(ReadOnlyMemory<byte> memory) : Stream
-    {
-        private int _position;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => memory.Length;
-
-        public override long Position { get => _position; set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer)
-        {
-            int n = Math.Min(buffer.Length, memory.Length - _position);
-            memory.Span.Slice(_position, n).CopyTo(buffer);
-            _position += n;
-            return n;
-        }
-
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => ValueTask.FromResult(Read(buffer.Span));
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => Task.FromResult(Read(buffer.AsSpan(offset, count)));
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    }
 }

@@ -17,8 +17,12 @@ namespace Sluice.Receiver.Ingest;
 /// </remarks>
 internal sealed class DecodedRequests
 {
-    /// <summary>The default bound: ~40 typical requests of 1 000 events (~780 KiB each) in hand.</summary>
-    public const long DefaultMaxPayloadBytes = 32L * 1024 * 1024;
+    /// <summary>
+    /// The default bound: ~20 typical requests of 1 000 events (~780 KiB each) in hand, whose
+    /// decoded items take about as much memory again. Enough while the exporter keeps up; a larger
+    /// one mostly buys memory (the items live long enough to reach the GC's oldest generation).
+    /// </summary>
+    public const long DefaultMaxPayloadBytes = 16L * 1024 * 1024;
 
     private readonly ConcurrentBag<TelemetryBatch> _batches = [];
     private readonly int _maxPooled = Math.Max(8, Environment.ProcessorCount * 4);

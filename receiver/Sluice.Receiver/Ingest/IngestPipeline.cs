@@ -123,8 +123,19 @@ internal sealed class IngestPipeline
             ThrottleRetryAfter);
     }
 
-    /// <summary>Decodes, checks and spools one request whose body is <paramref name="payload"/> (after gzip).</summary>
-    public async Task<IngestOutcome> IngestAsync(Signal signal, PayloadEncoding encoding, ReadOnlyMemory<byte> payload, string product, ulong clientSentUnixNano)
+    /// <summary>
+    /// Decodes, checks and spools one request whose body is <paramref name="payload"/> (after gzip).
+    /// When the body came compressed, <paramref name="compressed"/> is it as it came: the spool keeps
+    /// that rather than the decompressed payload.
+    /// </summary>
+    public async Task<IngestOutcome> IngestAsync(
+        Signal signal,
+        PayloadEncoding encoding,
+        ReadOnlyMemory<byte> payload,
+        string product,
+        ulong clientSentUnixNano,
+        ReadOnlyMemory<byte> compressed = default,
+        PayloadCompression compression = PayloadCompression.None)
     {
         ulong received = UnixNanos(_time.GetUtcNow());
         DecodeResult result;
@@ -175,7 +186,10 @@ internal sealed class IngestPipeline
         try
         {
             // The spool owns `handed` from here, whatever happens.
-            await _spool.AppendAsync(new SpoolRecord(signal, encoding, product, received, clientSentUnixNano, payload), handed).ConfigureAwait(false);
+            var record = compression == PayloadCompression.None
+                ? new SpoolRecord(signal, encoding, product, received, clientSentUnixNano, payload)
+                : new SpoolRecord(signal, encoding, product, received, clientSentUnixNano, compressed, compression);
+            await _spool.AppendAsync(record, handed).ConfigureAwait(false);
         }
         catch (SpoolFullException ex)
         {

@@ -61,6 +61,35 @@ internal sealed class PooledBuffer : IDisposable
         }
     }
 
+    /// <summary>The same as <see cref="ReadFromAsync"/>, for a source that is in memory.</summary>
+    public bool ReadFrom(Stream source, long limit)
+    {
+        while (true)
+        {
+            long room = limit + 1 - Length;
+            var free = GetFreeMemory((int)Math.Min(room, 64 * 1024));
+            if (free.Length > room)
+            {
+                free = free[..(int)room];
+            }
+
+            int read = source.Read(free.Span);
+            if (read == 0)
+            {
+                return true;
+            }
+
+            Advance(read);
+            if (Length > limit)
+            {
+                return false;
+            }
+        }
+    }
+
+    /// <summary>Empties the buffer, keeping its array.</summary>
+    public void Clear() => Length = 0;
+
     public void Dispose()
     {
         if (_array.Length > 0)

@@ -6,21 +6,27 @@ using Sluice.Transforms.Model;
 namespace Sluice.Receiver.Spool;
 
 /// <summary>
-/// The spool's on-disk format, version 1. A segment file is a 8-byte header (<c>SLSP</c>, format
+/// The spool's on-disk format, version 2. A segment file is a 8-byte header (<c>SLSP</c>, format
 /// version as UInt16 LE, two reserved bytes) followed by records:
 /// <code>
 /// UInt32 LE  body length (everything after the CRC)
 /// UInt32 LE  CRC-32 of the body
-/// body:  UInt8 signal, UInt8 payload encoding, UInt16 LE product length,
+/// body:  UInt8 signal, UInt8 payload encoding (low 4 bits) and compression (high 4 bits),
+///        UInt16 LE product length,
 ///        UInt64 LE received time (Unix ns), UInt64 LE client send time (Unix ns, 0 = unknown),
-///        product (UTF-8), payload (the decompressed OTLP request)
+///        product (UTF-8), payload (the OTLP request, compressed as the compression says)
 /// </code>
-/// A reader of a newer version must keep reading version 1 segments: change the format only by
-/// bumping the version in the header and keeping the old branch.
+/// Version 1 is the same but for the encoding byte, which is the encoding alone (its payload is
+/// always decompressed); readers still read it. A reader of a newer version must keep reading
+/// older segments: change the format only by bumping the version in the header and keeping the
+/// old branch.
 /// </summary>
 internal static class SpoolFormat
 {
-    public const ushort Version = 1;
+    public const ushort Version = 2;
+
+    /// <summary>The oldest version this build still reads.</summary>
+    public const ushort OldestReadable = 1;
     public const int SegmentHeaderSize = 8;
     public const int RecordPrefixSize = 8;
     public const int BodyFixedSize = 1 + 1 + 2 + 8 + 8;
@@ -67,7 +73,7 @@ internal static class SpoolFormat
     {
         Span<byte> body = destination[RecordPrefixSize..];
         body[0] = (byte)record.Signal;
-        body[1] = (byte)record.Encoding;
+        body[1] = (byte)((byte)record.Encoding | ((byte)record.Compression << 4));
         int productLength = Encoding.UTF8.GetBytes(record.Product, body[BodyFixedSize..]);
         BinaryPrimitives.WriteUInt16LittleEndian(body[2..], checked((ushort)productLength));
         BinaryPrimitives.WriteUInt64LittleEndian(body[4..], record.ReceivedUnixNano);
@@ -78,8 +84,8 @@ internal static class SpoolFormat
         BinaryPrimitives.WriteUInt32LittleEndian(destination[4..], Crc32.HashToUInt32(body));
     }
 
-    /// <summary>Parses a record body whose CRC has been checked. Returns false when its fields are inconsistent.</summary>
-    public static bool TryReadBody(ReadOnlyMemory<byte> body, out SpoolRecord record)
+    /// <summary>Parses a record body, of a segment of format <paramref name="version"/>, whose CRC has been checked. Returns false when its fields are inconsistent.</summary>
+    public static bool TryReadBody(ReadOnlyMemory<byte> body, ushort version, out SpoolRecord record)
     {
         record = default;
         ReadOnlySpan<byte> span = body.Span;
@@ -89,10 +95,12 @@ internal static class SpoolFormat
         }
 
         var signal = (Signal)span[0];
-        var encoding = (PayloadEncoding)span[1];
+        var encoding = (PayloadEncoding)(version == 1 ? span[1] : span[1] & 0x0F);
+        var compression = (PayloadCompression)(version == 1 ? 0 : span[1] >> 4);
         int productLength = BinaryPrimitives.ReadUInt16LittleEndian(span[2..]);
         if (signal is < Signal.Logs or > Signal.Metrics
             || encoding is < PayloadEncoding.Protobuf or > PayloadEncoding.Json
+            || compression > PayloadCompression.Zlib
             || BodyFixedSize + productLength > span.Length)
         {
             return false;
@@ -104,7 +112,8 @@ internal static class SpoolFormat
             Encoding.UTF8.GetString(span.Slice(BodyFixedSize, productLength)),
             BinaryPrimitives.ReadUInt64LittleEndian(span[4..]),
             BinaryPrimitives.ReadUInt64LittleEndian(span[12..]),
-            body[(BodyFixedSize + productLength)..]);
+            body[(BodyFixedSize + productLength)..],
+            compression);
         return true;
     }
 }

@@ -14,6 +14,7 @@ internal sealed class SpoolReader : IDisposable
     private readonly FileSpool _spool;
     private FileStream? _stream;
     private long _streamSegment = -1;
+    private ushort _streamVersion;
     private byte[] _buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
 
     internal SpoolReader(FileSpool spool, SpoolPosition start)
@@ -106,7 +107,7 @@ internal sealed class SpoolReader : IDisposable
 
             var body = _buffer.AsMemory(0, (int)length);
             _stream.ReadExactly(body.Span);
-            if (Crc32.HashToUInt32(body.Span) != crc || !SpoolFormat.TryReadBody(body, out record))
+            if (Crc32.HashToUInt32(body.Span) != crc || !SpoolFormat.TryReadBody(body, _streamVersion, out record))
             {
                 Damaged("a record whose checksum or fields are wrong");
                 continue;
@@ -158,13 +159,14 @@ internal sealed class SpoolReader : IDisposable
 
         _stream.ReadExactly(header);
         ushort version = SpoolFormat.ReadSegmentHeader(header);
-        if (version != SpoolFormat.Version)
+        if (version is < SpoolFormat.OldestReadable or > SpoolFormat.Version)
         {
             Corruption?.Invoke(Position.Segment, version == 0 ? "not a spool segment" : $"unknown spool format version {version}");
             CorruptRecords++;
             return false;
         }
 
+        _streamVersion = version;
         if (Position.Offset < SpoolFormat.SegmentHeaderSize)
         {
             Position = new SpoolPosition(Position.Segment, SpoolFormat.SegmentHeaderSize);

@@ -2,11 +2,24 @@ using Sluice.Transforms.Model;
 
 namespace Sluice.Receiver.Spool;
 
-/// <summary>How the payload of a spool record is encoded: the OTLP request exactly as the client sent it, after gzip.</summary>
+/// <summary>How the payload of a spool record is encoded: OTLP protobuf or OTLP JSON, exactly as the client sent it.</summary>
 internal enum PayloadEncoding : byte
 {
     Protobuf = 1,
     Json = 2,
+}
+
+/// <summary>
+/// How the payload of a spool record is compressed: as the client's HTTP body came (its
+/// Content-Encoding), so that the spool writes and holds about a tenth of the decompressed bytes.
+/// </summary>
+internal enum PayloadCompression : byte
+{
+    None = 0,
+    Gzip = 1,
+
+    /// <summary>zlib, what HTTP calls <c>deflate</c>.</summary>
+    Zlib = 2,
 }
 
 /// <summary>
@@ -19,7 +32,8 @@ internal readonly record struct SpoolRecord(
     string Product,
     ulong ReceivedUnixNano,
     ulong ClientSentUnixNano,
-    ReadOnlyMemory<byte> Payload);
+    ReadOnlyMemory<byte> Payload,
+    PayloadCompression Compression = PayloadCompression.None);
 
 /// <summary>A position in the spool: a segment and a byte offset in it.</summary>
 internal readonly record struct SpoolPosition(long Segment, long Offset) : IComparable<SpoolPosition>

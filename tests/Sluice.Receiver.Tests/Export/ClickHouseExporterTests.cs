@@ -113,7 +113,7 @@ public sealed class ClickHouseExporterTests : IDisposable
             "test.yaml");
 
     [Fact]
-    public async Task RequestDecodedAtIngest_InsertsTheSameBytesAsOneDecodedFromTheSpool()
+    public async Task RequestDecodedAtIngest_InsertsTheSameBytesAsOneDecodedFromTheSpool_PlainOrCompressed()
     {
         // One request per batch (10 events), no compression: each insert's body is one request's rows.
         var config = Config(batchSize: 10, consumers: 1, compress: "none", processors: "sluice_schema, sluice_privacy, sluice_enrich, batch");
@@ -145,10 +145,21 @@ public sealed class ClickHouseExporterTests : IDisposable
         await spool.AppendAsync(record, decoded.Hand(batch, request.Length));
         await spool.AppendAsync(record);
 
+        // And kept gzip-compressed, as the spool keeps a gzip body.
+        using (var gzipped = new MemoryStream())
+        {
+            using (var gzip = new System.IO.Compression.GZipStream(gzipped, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+            {
+                gzip.Write(request);
+            }
+
+            await spool.AppendAsync(record with { Payload = gzipped.ToArray(), Compression = PayloadCompression.Gzip });
+        }
+
         await exporter.StartAsync(CancellationToken.None);
         try
         {
-            await Eventually.UntilAsync(() => Task.FromResult(spool.CommittedPosition == spool.DurablePosition), TimeSpan.FromSeconds(20), "both requests committed");
+            await Eventually.UntilAsync(() => Task.FromResult(spool.CommittedPosition == spool.DurablePosition), TimeSpan.FromSeconds(20), "the three requests committed");
         }
         finally
         {
@@ -158,9 +169,10 @@ public sealed class ClickHouseExporterTests : IDisposable
         // Given back to the ingest's pool once its rows were appended.
         Assert.Equal(0, decoded.HeldBytes);
         var bodies = handler.Bodies.Where(b => b.Table.Contains(TableWriterSet.LogsTable, StringComparison.Ordinal)).ToList();
-        Assert.Equal(2, bodies.Count);
+        Assert.Equal(3, bodies.Count);
         Assert.True(bodies[0].Body.Length > 1000, $"an insert of 10 rows has {bodies[0].Body.Length} bytes");
         Assert.Equal(bodies[0].Body, bodies[1].Body);
+        Assert.Equal(bodies[0].Body, bodies[2].Body);
     }
 
     /// <summary>Answers SELECT 1 and inserts with 200; holds the first insert until released.</summary>

@@ -281,6 +281,45 @@ public sealed class FileSpoolTests : IDisposable
         Assert.True(held.Disposed);
     }
 
+    [Fact]
+    public async Task CompressedRecord_KeepsItsCompression()
+    {
+        await using var spool = Open();
+        await spool.AppendAsync(Record(1) with { Encoding = PayloadEncoding.Json, Compression = PayloadCompression.Zlib });
+        await spool.AppendAsync(Record(2) with { Compression = PayloadCompression.Gzip });
+        await spool.AppendAsync(Record(3));
+
+        using var reader = spool.OpenReader();
+        Assert.True(reader.TryRead(out var first));
+        Assert.Equal((PayloadEncoding.Json, PayloadCompression.Zlib), (first.Encoding, first.Compression));
+        Assert.True(reader.TryRead(out var second));
+        Assert.Equal((PayloadEncoding.Protobuf, PayloadCompression.Gzip), (second.Encoding, second.Compression));
+        Assert.True(reader.TryRead(out var third));
+        Assert.Equal(PayloadCompression.None, third.Compression);
+    }
+
+    [Fact]
+    public async Task Version1Segment_IsStillRead_AsUncompressed()
+    {
+        // A segment as a receiver before format version 2 wrote it: the same bytes but the version,
+        // and an encoding byte that is the encoding alone.
+        Directory.CreateDirectory(_dir);
+        var record = Record(1) with { Encoding = PayloadEncoding.Json };
+        byte[] segment = new byte[SpoolFormat.SegmentHeaderSize + SpoolFormat.RecordSize(record)];
+        SpoolFormat.WriteSegmentHeader(segment);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(segment.AsSpan(4), 1);
+        SpoolFormat.WriteRecord(record, segment.AsSpan(SpoolFormat.SegmentHeaderSize));
+        Assert.Equal((byte)PayloadEncoding.Json, segment[SpoolFormat.SegmentHeaderSize + SpoolFormat.RecordPrefixSize + 1]);
+        await File.WriteAllBytesAsync(Path.Combine(_dir, SpoolFormat.SegmentFileName(1)), segment);
+
+        await using var spool = Open();
+        using var reader = spool.OpenReader();
+        Assert.True(reader.TryRead(out var read));
+        Assert.Equal((PayloadEncoding.Json, PayloadCompression.None, "demo"), (read.Encoding, read.Compression, read.Product));
+        Assert.StartsWith("payload-1-", Encoding.UTF8.GetString(read.Payload.Span), StringComparison.Ordinal);
+        Assert.Equal(0, reader.CorruptRecords);
+    }
+
     private sealed class Held : IDisposable
     {
         public bool Disposed { get; private set; }
