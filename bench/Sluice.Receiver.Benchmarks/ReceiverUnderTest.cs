@@ -153,6 +153,12 @@ public sealed class ReceiverUnderTest : IAsyncDisposable
         ["SLUICE_CLICKHOUSE_URL"] = clickHouseUrl,
         ["SLUICE_API_KEY"] = ApiKey,
         ["SLUICE_PRODUCT"] = Product,
+
+        // The spool keeps gzip bodies, so the shipped 1 GiB holds ~13 000 requests (13 million
+        // events): a closed-loop phase would acknowledge minutes of ClickHouse's work, and the
+        // overload phase would never reach the push-back mark within its minute. 128 MiB holds
+        // ~1 700 requests, what 1 GiB held when the spool kept bodies decompressed.
+        ["SLUICE_SPOOL_MAX_MIB"] = "128",
     };
 
     public bool HasExited => _process.HasExited;

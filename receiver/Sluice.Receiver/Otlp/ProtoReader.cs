@@ -146,6 +146,87 @@ internal ref struct ProtoReader
         return new ProtoReader(bytes, _origin + _position - bytes.Length, _context);
     }
 
+    /// <summary>
+    /// Reads the rest of this message at once when it is a KeyValue of the shape nearly every
+    /// attribute has: the key, then the value, each shorter than 128 bytes, the value an AnyValue
+    /// holding exactly one string, bool, int or double. Gives the key, the AnyValue's field number
+    /// (1, 2, 3 or 4) and its bytes (the UTF-8, the varint, or the 8 bytes of the double). Returns
+    /// false, having read nothing, for any other shape, which the caller then reads field by field:
+    /// this is only a shortcut, and any message it takes reads the same field by field.
+    /// </summary>
+    public bool TryReadSimpleKeyValue(out ReadOnlySpan<byte> key, out int valueField, out ReadOnlySpan<byte> value)
+    {
+        key = default;
+        value = default;
+        valueField = 0;
+        ReadOnlySpan<byte> kv = _buffer[_position..];
+
+        // 0x0A = field 1 (key), length-delimited; 0x12 = field 2 (value), length-delimited.
+        if (kv.Length < 6 || kv[0] != 0x0A || kv[1] >= 0x80)
+        {
+            return false;
+        }
+
+        int at = 2 + kv[1];
+        if (at + 2 > kv.Length || kv[at] != 0x12 || kv[at + 1] >= 0x80 || at + 2 + kv[at + 1] != kv.Length)
+        {
+            return false;
+        }
+
+        ReadOnlySpan<byte> any = kv[(at + 2)..];
+        if (any.Length < 2)
+        {
+            return false;
+        }
+
+        switch (any[0])
+        {
+            case 0x0A: // string_value
+                if (any[1] >= 0x80 || 2 + any[1] != any.Length)
+                {
+                    return false;
+                }
+
+                value = any[2..];
+                break;
+            case 0x10 or 0x18: // bool_value, int_value: one varint filling the rest
+                value = any[1..];
+                if (value.Length > 10 || value[^1] >= 0x80 || value[..^1].IndexOfAnyInRange((byte)0, (byte)0x7F) >= 0)
+                {
+                    return false;
+                }
+
+                break;
+            case 0x21: // double_value
+                if (any.Length != 9)
+                {
+                    return false;
+                }
+
+                value = any[1..];
+                break;
+            default:
+                return false;
+        }
+
+        valueField = any[0] >> 3;
+        key = kv.Slice(2, kv[1]);
+        _position = _buffer.Length;
+        return true;
+    }
+
+    /// <summary>The value of a varint that <see cref="TryReadSimpleKeyValue"/> gave (its bytes are known to be one whole varint).</summary>
+    public static ulong VarintValue(ReadOnlySpan<byte> bytes)
+    {
+        ulong result = 0;
+        for (int i = 0; i < bytes.Length; i++)
+        {
+            result |= (ulong)(bytes[i] & 0x7F) << (7 * i);
+        }
+
+        return result;
+    }
+
     /// <summary>Reads a repeated fixed64 field given packed or unpacked.</summary>
     public void ReadRepeatedFixed64(List<ulong> into)
     {

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Text.Json;
 using Sluice.Transforms.Model;
 
@@ -270,7 +271,7 @@ internal static class ProtobufRequestDecoder
                     log.ObservedTimeUnixNano = item.ReadFixed64();
                     break;
                 case 12:
-                    log.EventName = item.ReadString();
+                    log.EventName = context.ShortString(item.ReadBytes());
                     break;
                 default:
                     item.Skip();
@@ -723,6 +724,12 @@ internal static class ProtobufRequestDecoder
     /// <summary>Reads one KeyValue into <paramref name="into"/>; the value may precede the key on the wire.</summary>
     private static void ReadAttribute(ref ProtoReader kv, AttributeList into, DecodeContext context)
     {
+        if (kv.TryReadSimpleKeyValue(out ReadOnlySpan<byte> simpleKey, out int field, out ReadOnlySpan<byte> bytes))
+        {
+            ReadSimpleAttribute(simpleKey, field, bytes, into, context);
+            return;
+        }
+
         if (context.CheckOnly)
         {
             CheckAttribute(ref kv, context);
@@ -740,6 +747,38 @@ internal static class ProtobufRequestDecoder
         }
 
         into.Add(key, hasValue ? RenderValue(ref value, key, context) : string.Empty);
+    }
+
+    /// <summary>
+    /// A KeyValue of the common shape (see <see cref="ProtoReader.TryReadSimpleKeyValue"/>): the same
+    /// checks, errors and text as the field-by-field path below, without its readers.
+    /// </summary>
+    private static void ReadSimpleAttribute(ReadOnlySpan<byte> keyUtf8, int field, ReadOnlySpan<byte> bytes, AttributeList into, DecodeContext context)
+    {
+        if (field == 1 && bytes.Length > context.Limits.MaxAttributeValueBytes)
+        {
+            context.CheckValueSize(context.ShortString(keyUtf8), bytes.Length);
+        }
+
+        if (context.CheckOnly)
+        {
+            return;
+        }
+
+        string key = context.ShortString(keyUtf8);
+        if (field == 1 && context.WantsWireEventId && key == "event.id")
+        {
+            context.TakeWireEventId(bytes);
+            return;
+        }
+
+        into.Add(key, field switch
+        {
+            1 => context.ShortString(bytes),
+            2 => ProtoReader.VarintValue(bytes) != 0 ? "true" : "false",
+            3 => context.IntText((long)ProtoReader.VarintValue(bytes)),
+            _ => context.DoubleText(BitConverter.UInt64BitsToDouble(BinaryPrimitives.ReadUInt64LittleEndian(bytes))),
+        });
     }
 
     /// <summary>A KeyValue's key and value, in whichever order they come on the wire; false when it has no value.</summary>

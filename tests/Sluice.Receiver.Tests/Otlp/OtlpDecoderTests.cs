@@ -603,6 +603,10 @@ public class OtlpDecoderTests
                 new LogRecord { TimeUnixNano = Received + 3_600_000_000_000, Attributes = { Kv("event.id", Str("0102030405060708090a0b0c0d0e0f10")) } },
                 new LogRecord { TimeUnixNano = T1, Attributes = { Kv("event.id", Str(big)) } }).ToByteArray(),
             ["wrong wire type"] = wrongWire,
+            ["the shortcut's edges"] = Logs(ShortcutEdges()).ToByteArray(),
+            ["the shortcut's edges over the size cap"] = Logs(
+                new LogRecord { TimeUnixNano = T1, Attributes = { Kv("at", Str(new string('x', 100))) } },
+                new LogRecord { TimeUnixNano = T1, Attributes = { Kv("over", Str(new string('x', 101))) } }).ToByteArray(),
         };
     }
 
@@ -611,7 +615,7 @@ public class OtlpDecoderTests
     public void Decode_CheckOnly_CountsAndRefusesExactlyAsAFullDecode(string name)
     {
         byte[] payload = CheckRequests()[name];
-        var limits = new DecodeLimits { MaxAttributeValueBytes = 200, MaxNestingDepth = 4 };
+        var limits = new DecodeLimits { MaxAttributeValueBytes = name == "the shortcut's edges over the size cap" ? 100 : 200, MaxNestingDepth = 4 };
 
         string Outcome(bool checkOnly)
         {
@@ -628,7 +632,7 @@ public class OtlpDecoderTests
         string full = Outcome(checkOnly: false);
         Assert.Equal(full, Outcome(checkOnly: true));
         // Each bad case does break a rule, or the comparison proves nothing.
-        Assert.Equal(name == "every value kind", full.Contains("Rejected = 0", StringComparison.Ordinal));
+        Assert.Equal(name is "every value kind" or "the shortcut's edges", full.Contains("Rejected = 0", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -796,6 +800,67 @@ public class OtlpDecoderTests
     }
 
     /// <summary>Every model field of every item, as text, so two decodes can be compared in one assertion.</summary>
+    /// <summary>Attributes on both sides of every edge of the decoder's one-pass KeyValue shortcut (ProtoReader.TryReadSimpleKeyValue).</summary>
+    private static LogRecord ShortcutEdges()
+    {
+        var record = new LogRecord { TimeUnixNano = T1, EventName = "edges" };
+        foreach (int length in new[] { 0, 1, 63, 64, 65, 125, 126, 127, 128, 200 })
+        {
+            record.Attributes.Add(Kv("s" + length, Str(new string('v', length))));
+            record.Attributes.Add(Kv(new string('k', length), Str("key of " + length)));
+        }
+
+        foreach (long n in new[] { 0L, 1L, 127L, 128L, -1L, long.MaxValue, long.MinValue })
+        {
+            record.Attributes.Add(Kv("i" + n, new AnyValue { IntValue = n }));
+        }
+
+        foreach (double d in new[] { 0.0, -0.0, 1.5, 1e300, double.Epsilon, -123.25 })
+        {
+            record.Attributes.Add(Kv("d" + d.ToString("R", System.Globalization.CultureInfo.InvariantCulture), new AnyValue { DoubleValue = d }));
+        }
+
+        record.Attributes.Add(Kv("t", new AnyValue { BoolValue = true }));
+        record.Attributes.Add(Kv("f", new AnyValue { BoolValue = false }));
+        record.Attributes.Add(Kv("bytes", new AnyValue { BytesValue = ByteString.CopyFrom(1, 2, 3) }));
+        record.Attributes.Add(Kv("empty", new AnyValue()));
+        record.Attributes.Add(Kv("array", Array(Str("a"), new AnyValue { IntValue = 2 })));
+        record.Attributes.Add(Kv("ü-ключ", Str("välue ✓")));
+        record.Attributes.Add(Kv("event.id", Str("0102030405060708090a0b0c0d0e0f10")));
+        return record;
+    }
+
+    [Fact]
+    public void Decode_AttributesAtTheShortcutsEdges_SameAsTheJsonDecoder()
+    {
+        // The JSON decoder shares nothing with the protobuf one's KeyValue reading: equal results
+        // mean the shortcut and the field-by-field path agree wherever either is taken.
+        var request = Logs(ShortcutEdges());
+        (TelemetryBatch proto, DecodeResult protoResult) = Decode(Signal.Logs, PayloadEncoding.Protobuf, request.ToByteArray());
+        (TelemetryBatch json, DecodeResult jsonResult) = Decode(Signal.Logs, PayloadEncoding.Json, ToOtlpJson(request));
+
+        Assert.Equal((1, 0), (protoResult.Accepted, protoResult.Rejected));
+        Assert.Equal(jsonResult, protoResult);
+        Assert.Equal(Describe(json), Describe(proto));
+        Assert.Contains("i-1=-1;", Describe(proto)[0], StringComparison.Ordinal);
+        Assert.Contains($"i{long.MinValue}={long.MinValue};", Describe(proto)[0], StringComparison.Ordinal);
+        Assert.Equal(UInt128.Parse("0102030405060708090a0b0c0d0e0f10", System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture), proto.Logs[0].EventId);
+    }
+
+    [Fact]
+    public void Decode_KeyValueWithTheValueFirst_SameAsKeyFirst()
+    {
+        // The shortcut takes key-then-value only; the other order goes field by field, to the same result.
+        byte[] keyFirst = Logs(new LogRecord { TimeUnixNano = T1, Attributes = { Kv("k", Str("v")) } }).ToByteArray();
+        byte[] kv = [0x0A, 1, (byte)'k', 0x12, 3, 0x0A, 1, (byte)'v'];
+        byte[] valueFirst = [0x12, 3, 0x0A, 1, (byte)'v', 0x0A, 1, (byte)'k'];
+        int at = keyFirst.AsSpan().IndexOf(kv);
+        Assert.True(at > 0);
+        byte[] swapped = [.. keyFirst[..at], .. valueFirst, .. keyFirst[(at + kv.Length)..]];
+
+        Assert.Equal(Describe(Decode(Signal.Logs, PayloadEncoding.Protobuf, keyFirst).Batch), Describe(Decode(Signal.Logs, PayloadEncoding.Protobuf, swapped).Batch));
+    }
+
     private static List<string> Describe(TelemetryBatch batch)
     {
         var lines = new List<string>();
