@@ -115,10 +115,10 @@ internal static class Report
         s.AppendLine(C, $"Sluice receiver benchmark, {m.Date}: {m.Cores} cores {m.Cpu}, {m.RamGiB} GiB RAM, {m.Runtime}, ClickHouse {m.ClickHouse}, load average at start {m.LoadAverageAtStart}");
         s.AppendLine(C, $"receiver: {r.ReceiverBuild} build, shipped transforms, fsync on, GC heap limit {r.HeapLimitBytes / 1048576} MiB; load generator: separate process, OTLP/HTTP protobuf, gzip, 1000 events/request; all on the same cores (shared machine)");
         s.AppendLine();
-        s.AppendLine("phase     shape    offered/s  conns  acked ev/s  landed ev/s   p50 ms   p99 ms  rcv CPU-s/M  CH CPU-s/M  busy%  peak RSS MiB  B/event  KiB/req  429/503  all landed");
+        s.AppendLine("phase     shape    offered/s  conns  acked ev/s  landed ev/s   p50 ms   p99 ms  rcv CPU-s/M  CH CPU-s/M  busy%  peak RSS MiB  once%  B/event  KiB/req  429/503  all landed");
         foreach (var p in r.Phases)
         {
-            s.AppendLine(C, $"{p.Name,-9} {p.Shape,-8} {(p.OfferedPerSecond > 0 ? p.OfferedPerSecond.ToString("F0", C) : "closed"),9} {p.Connections,6} {p.AckedPerSecond,11:F0} {p.LandedPerSecond,12:F0} {p.P50Ms,8:F1} {p.P99Ms,8:F1} {p.ReceiverCpuPerMillion,12:F2} {p.ClickHouseCpuPerMillion,11:F2} {p.MachineBusyPercent,6:F0} {p.PeakRssMiB,13:F0} {p.RawBytesPerEvent,8:F0} {p.GzipKiBPerRequest,8:F1} {p.Statuses.GetValueOrDefault("429") + "/" + p.Statuses.GetValueOrDefault("503"),8}  {(p.EveryAckedEventLanded ? "yes" : "NO")} ({p.EventsLanded}/{p.EventsAcked})");
+            s.AppendLine(C, $"{p.Name,-9} {p.Shape,-8} {(p.OfferedPerSecond > 0 ? p.OfferedPerSecond.ToString("F0", C) : "closed"),9} {p.Connections,6} {p.AckedPerSecond,11:F0} {p.LandedPerSecond,12:F0} {p.P50Ms,8:F1} {p.P99Ms,8:F1} {p.ReceiverCpuPerMillion,12:F2} {p.ClickHouseCpuPerMillion,11:F2} {p.MachineBusyPercent,6:F0} {p.PeakRssMiB,13:F0} {p.DecodedAtIngestPercent,6:F0} {p.RawBytesPerEvent,8:F0} {p.GzipKiBPerRequest,8:F1} {p.Statuses.GetValueOrDefault("429") + "/" + p.Statuses.GetValueOrDefault("503"),8}  {(p.EveryAckedEventLanded ? "yes" : "NO")} ({p.EventsLanded}/{p.EventsAcked})");
         }
 
         if (r.Ceiling is { } c)
@@ -165,11 +165,11 @@ internal static class Report
         s.AppendLine();
         s.AppendLine(C, $"Receiver: {r.ReceiverBuild} build running the shipped otel-config/receiver.yaml (memory_limiter, sluice_schema, sluice_privacy, sluice_rules, sluice_enrich, batch 100 000 rows / 1 s, fsync on), `DOTNET_GCHeapHardLimit` {r.HeapLimitBytes / 1048576} MiB. Load generator: a separate process, OTLP/HTTP protobuf (Google.Protobuf), gzip, 1 000 events per request.");
         s.AppendLine();
-        s.AppendLine("| phase | shape | offered ev/s | conns | acked ev/s | landed ev/s | p50 ms | p99 ms | receiver CPU-s/M | ClickHouse CPU-s/M | machine busy % | peak RSS MiB | raw B/event | gzip KiB/req | 429 / 503 | every acked event landed |");
-        s.AppendLine("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|");
+        s.AppendLine("| phase | shape | offered ev/s | conns | acked ev/s | landed ev/s | p50 ms | p99 ms | receiver CPU-s/M | ClickHouse CPU-s/M | machine busy % | peak RSS MiB | decoded once % | raw B/event | gzip KiB/req | 429 / 503 | every acked event landed |");
+        s.AppendLine("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|");
         foreach (var p in r.Phases)
         {
-            s.AppendLine(C, $"| {p.Name} | {p.Shape} | {(p.OfferedPerSecond > 0 ? p.OfferedPerSecond.ToString("F0", C) : "closed loop")} | {p.Connections} | {p.AckedPerSecond:F0} | {p.LandedPerSecond:F0} | {p.P50Ms:F1} | {p.P99Ms:F1} | {p.ReceiverCpuPerMillion:F2} | {p.ClickHouseCpuPerMillion:F2} | {p.MachineBusyPercent:F0} | {p.PeakRssMiB:F0} | {p.RawBytesPerEvent:F0} | {p.GzipKiBPerRequest:F1} | {p.Statuses.GetValueOrDefault("429")} / {p.Statuses.GetValueOrDefault("503")} | {(p.EveryAckedEventLanded ? "yes" : "**no**")} ({p.EventsLanded} of {p.EventsAcked}) |");
+            s.AppendLine(C, $"| {p.Name} | {p.Shape} | {(p.OfferedPerSecond > 0 ? p.OfferedPerSecond.ToString("F0", C) : "closed loop")} | {p.Connections} | {p.AckedPerSecond:F0} | {p.LandedPerSecond:F0} | {p.P50Ms:F1} | {p.P99Ms:F1} | {p.ReceiverCpuPerMillion:F2} | {p.ClickHouseCpuPerMillion:F2} | {p.MachineBusyPercent:F0} | {p.PeakRssMiB:F0} | {p.DecodedAtIngestPercent:F0} | {p.RawBytesPerEvent:F0} | {p.GzipKiBPerRequest:F1} | {p.Statuses.GetValueOrDefault("429")} / {p.Statuses.GetValueOrDefault("503")} | {(p.EveryAckedEventLanded ? "yes" : "**no**")} ({p.EventsLanded} of {p.EventsAcked}) |");
         }
 
         if (r.Ceiling is { } c)
