@@ -21,7 +21,23 @@ public sealed class ClickHouseExporterTests : IDisposable
 {
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "sluice-exporter-" + Guid.NewGuid().ToString("N")[..12]);
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+
+    public void Dispose()
+    {
+        _services.Dispose();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    private ClickHouseExporter Exporter(ReceiverConfig config, FileSpool spool, ClickHouseClient client) => new(
+        config,
+        ProcessorPipelines.Build(config, new ProcessorContext()),
+        spool,
+        client,
+        new ReceiverMetrics(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()),
+        new ReceiverState(TimeProvider.System),
+        TimeProvider.System,
+        NullLogger<ClickHouseExporter>.Instance);
 
     [Fact]
     public async Task TwoInsertsInFlight_TheLaterFinishesFirst_CheckpointWaitsForTheEarlier()
@@ -31,16 +47,7 @@ public sealed class ClickHouseExporterTests : IDisposable
         var start = spool.CommittedPosition;
         var handler = new StandIn();
         using var client = new ClickHouseClient(config.ClickHouse, handler);
-        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        using var exporter = new ClickHouseExporter(
-            config,
-            ProcessorPipelines.Build(config, new ProcessorContext()),
-            spool,
-            client,
-            new ReceiverMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()),
-            new ReceiverState(TimeProvider.System),
-            TimeProvider.System,
-            NullLogger<ClickHouseExporter>.Instance);
+        using var exporter = Exporter(config, spool, client);
 
         // Three requests of 10 events: three batches, so three inserts.
         for (int i = 0; i < 3; i++)
@@ -120,16 +127,7 @@ public sealed class ClickHouseExporterTests : IDisposable
         await using var spool = FileSpool.Open(config.Spool.Directory, config.Spool.MaxSizeBytes, config.Spool.SegmentSizeBytes, config.Spool.PushbackPercent, fsync: false, NullLogger.Instance);
         var handler = new StandIn(holdFirst: false);
         using var client = new ClickHouseClient(config.ClickHouse, handler);
-        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        using var exporter = new ClickHouseExporter(
-            config,
-            ProcessorPipelines.Build(config, new ProcessorContext()),
-            spool,
-            client,
-            new ReceiverMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()),
-            new ReceiverState(TimeProvider.System),
-            TimeProvider.System,
-            NullLogger<ClickHouseExporter>.Instance);
+        using var exporter = Exporter(config, spool, client);
 
         // The same request twice: first handed over decoded, as the ingest does, then bare, as after a restart.
         byte[] request = OtlpLoad.LogsRequest("same", 1, 10);
