@@ -106,6 +106,45 @@ public sealed class DurabilityTests(ClickHouseServer clickHouse, ITestOutputHelp
         Assert.True(spooled > acked * 10_000L, $"the spool holds {spooled} bytes for {acked} acknowledged requests");
     }
 
+    [Fact]
+    public async Task CompressedBodies_AreSpooledAsTheyCame()
+    {
+        // ClickHouse unreachable: what is acknowledged stays in the spool, where its size tells
+        // whether gzip and deflate bodies were kept compressed (~10x smaller than decompressed).
+        await using var receiver = await ReceiverProcess.StartUnreadyAsync($"http://127.0.0.1:{FreePort.Get()}", spoolMaxMib: 64);
+        using var http = ReceiverProcess.NewHttpClient();
+        long raw = 0, sent = 0;
+        for (int i = 0; i < 6; i++)
+        {
+            byte[] request = OtlpLoad.LogsRequest("compressed", i, 500);
+            bool gzip = i % 2 == 0;
+            byte[] body = gzip ? OtlpLoad.Gzip(request) : Deflate(request);
+            using var content = new ByteArrayContent(body);
+            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-protobuf");
+            content.Headers.ContentEncoding.Add(gzip ? "gzip" : "deflate");
+            using var response = await http.PostAsync(new Uri(receiver.HttpEndpoint, "v1/logs"), content);
+            Assert.True(response.IsSuccessStatusCode, $"request {i}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            raw += request.Length;
+            sent += body.Length;
+        }
+
+        long spooled = Directory.EnumerateFiles(Path.Combine(receiver.Folder, "spool"), "*.spool").Sum(f => new FileInfo(f).Length);
+        output.WriteLine($"{raw} bytes decompressed, {sent} sent, {spooled} spooled");
+        Assert.True(spooled >= sent, $"the spool holds {spooled} bytes for {sent} bytes of bodies");
+        Assert.True(spooled < sent + raw / 10, $"the spool holds {spooled} bytes: not the {sent} bytes of compressed bodies but nearer the {raw} decompressed");
+    }
+
+    private static byte[] Deflate(byte[] data)
+    {
+        using var output = new MemoryStream();
+        using (var zlib = new System.IO.Compression.ZLibStream(output, System.IO.Compression.CompressionLevel.Fastest))
+        {
+            zlib.Write(data);
+        }
+
+        return output.ToArray();
+    }
+
     private Task AssertLandedOnceAsync(string database, string run, long expected) => AssertLandedOnceAsync(clickHouse, database, run, expected);
 
     private async Task AssertLandedOnceAsync(ClickHouseServer server, string database, string run, long expected)

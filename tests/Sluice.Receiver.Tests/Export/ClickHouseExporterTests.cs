@@ -154,10 +154,21 @@ public sealed class ClickHouseExporterTests : IDisposable
             await spool.AppendAsync(record with { Payload = gzipped.ToArray(), Compression = PayloadCompression.Gzip });
         }
 
+        // And zlib-compressed, as the spool keeps a deflate body.
+        using (var zlibbed = new MemoryStream())
+        {
+            using (var zlib = new System.IO.Compression.ZLibStream(zlibbed, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+            {
+                zlib.Write(request);
+            }
+
+            await spool.AppendAsync(record with { Payload = zlibbed.ToArray(), Compression = PayloadCompression.Zlib });
+        }
+
         await exporter.StartAsync(CancellationToken.None);
         try
         {
-            await Eventually.UntilAsync(() => Task.FromResult(spool.CommittedPosition == spool.DurablePosition), TimeSpan.FromSeconds(20), "the three requests committed");
+            await Eventually.UntilAsync(() => Task.FromResult(spool.CommittedPosition == spool.DurablePosition), TimeSpan.FromSeconds(20), "the four requests committed");
         }
         finally
         {
@@ -167,10 +178,11 @@ public sealed class ClickHouseExporterTests : IDisposable
         // Given back to the ingest's pool once its rows were appended.
         Assert.Equal(0, decoded.HeldBytes);
         var bodies = handler.Bodies.Where(b => b.Table.Contains(TableWriterSet.LogsTable, StringComparison.Ordinal)).ToList();
-        Assert.Equal(3, bodies.Count);
+        Assert.Equal(4, bodies.Count);
         Assert.True(bodies[0].Body.Length > 1000, $"an insert of 10 rows has {bodies[0].Body.Length} bytes");
         Assert.Equal(bodies[0].Body, bodies[1].Body);
         Assert.Equal(bodies[0].Body, bodies[2].Body);
+        Assert.Equal(bodies[0].Body, bodies[3].Body);
     }
 
     /// <summary>Answers SELECT 1 and inserts with 200; holds the first insert until released.</summary>
