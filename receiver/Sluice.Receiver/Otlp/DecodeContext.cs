@@ -291,6 +291,9 @@ internal sealed class DecodeContext : IDisposable
     /// </summary>
     public string ShortString(ReadOnlySpan<byte> utf8) => _interner.GetString(utf8);
 
+    /// <summary><see cref="ShortString(ReadOnlySpan{byte})"/> for text that tends to repeat at <paramref name="position"/> (see <see cref="Utf8Interner.GetString(ReadOnlySpan{byte}, int)"/>).</summary>
+    public string ShortString(ReadOnlySpan<byte> utf8, int position) => _interner.GetString(utf8, position);
+
     /// <summary>An integer attribute value as text (as <see cref="NumberTexts.FormatInt"/>), from the thread's <see cref="NumberTexts"/>.</summary>
     public string IntText(long value) => _numbers.Int(value);
 

@@ -765,7 +765,10 @@ internal static class ProtobufRequestDecoder
             return;
         }
 
-        string key = context.ShortString(keyUtf8);
+        // Records of one request mostly carry the same keys in the same order, and many of the same
+        // values (session, user, device): the n-th key and value are first compared with the last ones.
+        int position = into.Count * 2;
+        string key = context.ShortString(keyUtf8, position);
         if (field == 1 && context.WantsWireEventId && key == "event.id")
         {
             context.TakeWireEventId(bytes);
@@ -774,7 +777,7 @@ internal static class ProtobufRequestDecoder
 
         into.Add(key, field switch
         {
-            1 => context.ShortString(bytes),
+            1 => context.ShortString(bytes, position + 1),
             2 => ProtoReader.VarintValue(bytes) != 0 ? "true" : "false",
             3 => context.IntText((long)ProtoReader.VarintValue(bytes)),
             _ => context.DoubleText(BitConverter.UInt64BitsToDouble(BinaryPrimitives.ReadUInt64LittleEndian(bytes))),

@@ -55,4 +55,27 @@ public class Utf8InternerTests
         Assert.NotSame(first, interner.GetString(utf8));
         Assert.Same(string.Empty, interner.GetString([]));
     }
+
+    [Fact]
+    public void GetStringAtPosition_AlwaysTheTextOfTheBytes_AndTheSameInstanceOnARepeat()
+    {
+        var interner = new Utf8Interner();
+        string[] texts = ["session.id", "", "user.id", "session.id", "ü", new string('x', Utf8Interner.MaxLength), new string('y', Utf8Interner.MaxLength + 1)];
+        foreach (int position in new[] { 0, 1, Utf8Interner.RecentPositions - 1, Utf8Interner.RecentPositions, -1 })
+        {
+            foreach (string text in texts)
+            {
+                // Each text after another at the same position, then itself again.
+                string first = interner.GetString(Encoding.UTF8.GetBytes(text), position);
+                string again = interner.GetString(Encoding.UTF8.GetBytes(text), position);
+                Assert.Equal(text, first);
+                if (text.Length <= Utf8Interner.MaxLength)
+                {
+                    Assert.Same(first, again);
+                }
+            }
+        }
+
+        Assert.Equal("a\uFFFDb", interner.GetString([0x61, 0xFF, 0x62], 3));
+    }
 }
