@@ -38,53 +38,31 @@ internal sealed class PooledBuffer : IDisposable
     /// </summary>
     public async Task<bool> ReadFromAsync(Stream source, long limit, CancellationToken cancellationToken)
     {
-        while (true)
+        int read;
+        while ((read = await source.ReadAsync(Room(limit), cancellationToken).ConfigureAwait(false)) > 0)
         {
-            long room = limit + 1 - Length;
-            var free = GetFreeMemory((int)Math.Min(room, 64 * 1024));
-            if (free.Length > room)
-            {
-                free = free[..(int)room];
-            }
-
-            int read = await source.ReadAsync(free, cancellationToken).ConfigureAwait(false);
-            if (read == 0)
-            {
-                return true;
-            }
-
-            Advance(read);
-            if (Length > limit)
+            if (!Took(read, limit))
             {
                 return false;
             }
         }
+
+        return true;
     }
 
     /// <summary>The same as <see cref="ReadFromAsync"/>, for a source that is in memory.</summary>
     public bool ReadFrom(Stream source, long limit)
     {
-        while (true)
+        int read;
+        while ((read = source.Read(Room(limit).Span)) > 0)
         {
-            long room = limit + 1 - Length;
-            var free = GetFreeMemory((int)Math.Min(room, 64 * 1024));
-            if (free.Length > room)
-            {
-                free = free[..(int)room];
-            }
-
-            int read = source.Read(free.Span);
-            if (read == 0)
-            {
-                return true;
-            }
-
-            Advance(read);
-            if (Length > limit)
+            if (!Took(read, limit))
             {
                 return false;
             }
         }
+
+        return true;
     }
 
     /// <summary>Empties the buffer, keeping its array.</summary>
@@ -98,5 +76,20 @@ internal sealed class PooledBuffer : IDisposable
             _array = [];
             Length = 0;
         }
+    }
+
+    // Where the next read goes: at most 64 KiB, and never more than one byte past the limit.
+    private Memory<byte> Room(long limit)
+    {
+        long room = limit + 1 - Length;
+        var free = GetFreeMemory((int)Math.Min(room, 64 * 1024));
+        return free.Length > room ? free[..(int)room] : free;
+    }
+
+    // Counts what a read put in the buffer; false once it holds more than the limit.
+    private bool Took(int read, long limit)
+    {
+        Advance(read);
+        return Length <= limit;
     }
 }

@@ -53,18 +53,13 @@ internal sealed class Utf8Interner
 
         ulong hash = XxHash3.HashToUInt64(utf8);
         ref Entry entry = ref _entries[(int)(hash & (Size - 1))];
-        if (entry.Hash == hash && entry.Text is { } text && utf8.SequenceEqual(entry.Bytes.AsSpan(0, entry.Length)))
+        if (entry.Hash == hash && entry.Holds(utf8) is { } text)
         {
             return text;
         }
 
-        text = Encoding.UTF8.GetString(utf8);
-        entry.Bytes ??= new byte[MaxLength];
-        utf8.CopyTo(entry.Bytes);
-        entry.Length = utf8.Length;
         entry.Hash = hash;
-        entry.Text = text;
-        return text;
+        return entry.Store(utf8, Encoding.UTF8.GetString(utf8));
     }
 
     /// <summary>
@@ -81,17 +76,7 @@ internal sealed class Utf8Interner
         }
 
         ref Entry recent = ref _recent[position];
-        if (recent.Text is { } text && utf8.SequenceEqual(recent.Bytes.AsSpan(0, recent.Length)))
-        {
-            return text;
-        }
-
-        text = GetString(utf8);
-        recent.Bytes ??= new byte[MaxLength];
-        utf8.CopyTo(recent.Bytes);
-        recent.Length = utf8.Length;
-        recent.Text = text;
-        return text;
+        return recent.Holds(utf8) ?? recent.Store(utf8, GetString(utf8));
     }
 
     private struct Entry
@@ -100,5 +85,19 @@ internal sealed class Utf8Interner
         public int Length;
         public byte[] Bytes;
         public string? Text;
+
+        /// <summary>The entry's string when it was made from exactly <paramref name="utf8"/>, else null.</summary>
+        public readonly string? Holds(ReadOnlySpan<byte> utf8) =>
+            Text is { } text && utf8.SequenceEqual(Bytes.AsSpan(0, Length)) ? text : null;
+
+        /// <summary>Remembers <paramref name="text"/> as the string of <paramref name="utf8"/> (at most MaxLength bytes); returns it.</summary>
+        public string Store(ReadOnlySpan<byte> utf8, string text)
+        {
+            Bytes ??= new byte[MaxLength];
+            utf8.CopyTo(Bytes);
+            Length = utf8.Length;
+            Text = text;
+            return text;
+        }
     }
 }

@@ -118,7 +118,7 @@ public sealed class DurabilityTests(ClickHouseServer clickHouse, ITestOutputHelp
         {
             byte[] request = OtlpLoad.LogsRequest("compressed", i, 500);
             bool gzip = i % 2 == 0;
-            byte[] body = gzip ? OtlpLoad.Gzip(request) : Deflate(request);
+            byte[] body = gzip ? OtlpLoad.Gzip(request) : OtlpLoad.Deflate(request);
             using var content = new ByteArrayContent(body);
             content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-protobuf");
             content.Headers.ContentEncoding.Add(gzip ? "gzip" : "deflate");
@@ -132,17 +132,6 @@ public sealed class DurabilityTests(ClickHouseServer clickHouse, ITestOutputHelp
         output.WriteLine($"{raw} bytes decompressed, {sent} sent, {spooled} spooled");
         Assert.True(spooled >= sent, $"the spool holds {spooled} bytes for {sent} bytes of bodies");
         Assert.True(spooled < sent + raw / 10, $"the spool holds {spooled} bytes: not the {sent} bytes of compressed bodies but nearer the {raw} decompressed");
-    }
-
-    private static byte[] Deflate(byte[] data)
-    {
-        using var output = new MemoryStream();
-        using (var zlib = new System.IO.Compression.ZLibStream(output, System.IO.Compression.CompressionLevel.Fastest))
-        {
-            zlib.Write(data);
-        }
-
-        return output.ToArray();
     }
 
     private Task AssertLandedOnceAsync(string database, string run, long expected) => AssertLandedOnceAsync(clickHouse, database, run, expected);

@@ -83,6 +83,18 @@ internal sealed class OtlpLoad(Uri httpEndpoint, string run, int requests, int e
         return output.ToArray();
     }
 
+    /// <summary>zlib, what HTTP's <c>Content-Encoding: deflate</c> carries.</summary>
+    public static byte[] Deflate(byte[] data)
+    {
+        using var output = new MemoryStream();
+        using (var zlib = new ZLibStream(output, CompressionLevel.Fastest))
+        {
+            zlib.Write(data);
+        }
+
+        return output.ToArray();
+    }
+
     private byte[][]? _payloads;
 
     /// <summary>Encodes and compresses every request up front, so that a timed run measures the receiver, not the generator.</summary>

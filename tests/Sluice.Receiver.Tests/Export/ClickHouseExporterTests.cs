@@ -143,27 +143,9 @@ public sealed class ClickHouseExporterTests : IDisposable
         await spool.AppendAsync(record, decoded.Hand(batch, request.Length));
         await spool.AppendAsync(record);
 
-        // And kept gzip-compressed, as the spool keeps a gzip body.
-        using (var gzipped = new MemoryStream())
-        {
-            using (var gzip = new System.IO.Compression.GZipStream(gzipped, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
-            {
-                gzip.Write(request);
-            }
-
-            await spool.AppendAsync(record with { Payload = gzipped.ToArray(), Compression = PayloadCompression.Gzip });
-        }
-
-        // And zlib-compressed, as the spool keeps a deflate body.
-        using (var zlibbed = new MemoryStream())
-        {
-            using (var zlib = new System.IO.Compression.ZLibStream(zlibbed, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
-            {
-                zlib.Write(request);
-            }
-
-            await spool.AppendAsync(record with { Payload = zlibbed.ToArray(), Compression = PayloadCompression.Zlib });
-        }
+        // And kept gzip- and zlib-compressed, as the spool keeps gzip and deflate bodies.
+        await spool.AppendAsync(record with { Payload = OtlpLoad.Gzip(request), Compression = PayloadCompression.Gzip });
+        await spool.AppendAsync(record with { Payload = OtlpLoad.Deflate(request), Compression = PayloadCompression.Zlib });
 
         await exporter.StartAsync(CancellationToken.None);
         try
