@@ -146,6 +146,20 @@ internal sealed class TableBuffer : IDisposable
         }
     }
 
+    /// <summary>
+    /// Appends a copy of <paramref name="length"/> bytes this buffer already holds from
+    /// <paramref name="start"/>: a run of columns an earlier row encoded to the same bytes.
+    /// </summary>
+    public void Repeat(int start, int length)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(start);
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(start + length, _length, nameof(length));
+        Ensure(length);
+        _buffer.AsSpan(start, length).CopyTo(_buffer.AsSpan(_length));
+        _length += length;
+    }
+
     /// <summary>An <c>Array(UInt64)</c>.</summary>
     public void WriteUInt64Array(List<ulong> values)
     {

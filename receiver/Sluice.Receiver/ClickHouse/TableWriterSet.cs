@@ -44,6 +44,7 @@ internal sealed class TableWriterSet : IDisposable
         MetricColumns + ", Count, Sum, Scale, ZeroCount, PositiveOffset, PositiveBucketCounts, NegativeOffset, NegativeBucketCounts, Min, Max, AggregationTemporality");
     private readonly TableBuffer _summary = new(SummaryTable, MetricColumns + ", Count, Sum, ValueAtQuantiles.Quantile, ValueAtQuantiles.Value");
     private readonly TableBuffer[] _all;
+    private readonly ValueRuns _valueRuns = new();
 
     public TableWriterSet()
     {
@@ -108,7 +109,8 @@ internal sealed class TableWriterSet : IDisposable
     public void Append(TelemetryBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        var context = new RowContext(batch);
+        _valueRuns.Forget();
+        var context = new RowContext(batch, _valueRuns);
         foreach (var log in batch.Logs)
         {
             int mark = _logs.Bytes;
@@ -199,9 +201,9 @@ internal sealed class TableWriterSet : IDisposable
         b.WriteDateTime(context.Batch.ReceivedUnixNano);
         b.WriteUInt64(context.Batch.ReceivedUnixNano);
         b.WriteUInt64(context.Batch.ClientSentUnixNano);
-        WriteResourceScope(b, log.Resource, log.Scope);
-        b.WriteStringArray(log.Attributes.Keys);
-        b.WriteStringArray(log.Attributes.Values);
+        context.WriteResourceScope(b, log.Resource, log.Scope);
+        context.WriteKeys(b, log.Attributes);
+        context.WriteValues(b, log.Attributes);
         b.WriteUInt32(log.DroppedAttributesCount);
         b.EndRow();
     }
@@ -221,9 +223,9 @@ internal sealed class TableWriterSet : IDisposable
         b.WriteString(context.Batch.Product);
         b.WriteUInt64(context.Batch.ReceivedUnixNano);
         b.WriteUInt64(context.Batch.ClientSentUnixNano);
-        WriteResourceScope(b, span.Resource, span.Scope);
-        b.WriteStringArray(span.Attributes.Keys);
-        b.WriteStringArray(span.Attributes.Values);
+        context.WriteResourceScope(b, span.Resource, span.Scope);
+        context.WriteKeys(b, span.Attributes);
+        context.WriteValues(b, span.Attributes);
         b.WriteUInt64(span.EndTimeUnixNano > span.StartTimeUnixNano ? span.EndTimeUnixNano - span.StartTimeUnixNano : 0);
         b.WriteString(span.StatusCode);
         b.WriteString(span.StatusMessage);
@@ -300,12 +302,12 @@ internal sealed class TableWriterSet : IDisposable
         b.WriteString(context.Batch.Product);
         b.WriteString(context.ServiceName(p.Resource));
         b.WriteUInt64(context.Batch.ReceivedUnixNano);
-        WriteResourceScope(b, p.Resource, p.Scope);
+        context.WriteResourceScope(b, p.Resource, p.Scope);
         b.WriteString(p.Name);
         b.WriteString(p.Description);
         b.WriteString(p.Unit);
-        b.WriteStringArray(p.Attributes.Keys);
-        b.WriteStringArray(p.Attributes.Values);
+        context.WriteKeys(b, p.Attributes);
+        context.WriteValues(b, p.Attributes);
         b.WriteDateTime(p.StartTimeUnixNano);
         b.WriteUInt64(p.StartTimeUnixNano);
         b.WriteDateTime(p.TimeUnixNano);
@@ -356,7 +358,7 @@ internal sealed class TableWriterSet : IDisposable
         b.EndRow();
     }
 
-    private static void WriteResourceScope(TableBuffer b, ResourceInfo resource, ScopeInfo scope)
+    private static void EncodeResourceScope(TableBuffer b, ResourceInfo resource, ScopeInfo scope)
     {
         b.WriteString(resource.SchemaUrl);
         b.WriteStringArray(resource.Attributes.Keys);
@@ -368,11 +370,23 @@ internal sealed class TableWriterSet : IDisposable
         b.WriteStringArray(scope.Attributes.Values);
     }
 
-    // Items of one resource block share its ResourceInfo: look service.name up once per block, not per row.
-    private struct RowContext(TelemetryBatch batch)
+    // One Append's rows: items of one resource block share its ResourceInfo and ScopeInfo, items of
+    // one kind mostly carry the same attribute keys, and many values repeat the previous row's at the
+    // same place (the decoder hands out the same string instance for the same text). A run of
+    // columns, or a value, that encodes the same objects as the previous row is copied from that
+    // row's bytes instead of being encoded again. The batch is not changed while it is appended, and
+    // a row that fails ends the Append, so what a memo points at holds until the Append returns.
+    private struct RowContext(TelemetryBatch batch, ValueRuns valueRuns)
     {
         private ResourceInfo? _resource;
         private string _serviceName = string.Empty;
+
+        private Memo _resourceScope;
+        private ResourceInfo? _memoResource;
+        private ScopeInfo? _memoScope;
+
+        private Memo _keys;
+        private AttributeList? _memoAttributes;
 
         public readonly TelemetryBatch Batch => batch;
 
@@ -385,6 +399,135 @@ internal sealed class TableWriterSet : IDisposable
             }
 
             return _serviceName;
+        }
+
+        /// <summary>The eight resource and scope columns.</summary>
+        public void WriteResourceScope(TableBuffer b, ResourceInfo resource, ScopeInfo scope)
+        {
+            if (_resourceScope.In(b) && ReferenceEquals(resource, _memoResource) && ReferenceEquals(scope, _memoScope))
+            {
+                _resourceScope.Repeat(b);
+                return;
+            }
+
+            int start = b.Bytes;
+            EncodeResourceScope(b, resource, scope);
+            _resourceScope = new Memo(b, start);
+            (_memoResource, _memoScope) = (resource, scope);
+        }
+
+        /// <summary>An attribute list's keys column.</summary>
+        public void WriteKeys(TableBuffer b, AttributeList attributes)
+        {
+            if (_keys.In(b) && _memoAttributes is { } previous && SameInstances(attributes.Keys, previous.Keys))
+            {
+                _keys.Repeat(b);
+                _memoAttributes = attributes;
+                return;
+            }
+
+            int start = b.Bytes;
+            b.WriteStringArray(attributes.Keys);
+            _keys = new Memo(b, start);
+            _memoAttributes = attributes;
+        }
+
+        /// <summary>An attribute list's values column; each value the previous row had at the same place is copied.</summary>
+        public readonly void WriteValues(TableBuffer b, AttributeList attributes)
+        {
+            ReadOnlySpan<string> values = attributes.Values;
+            ReadOnlySpan<string> previous = valueRuns.PreviousValues(b);
+            ReadOnlySpan<int> previousEnds = valueRuns.PreviousEnds;
+            b.WriteVarUInt((uint)values.Length);
+            int first = b.Bytes;
+            Span<int> ends = valueRuns.Ends(values.Length);
+            for (int i = 0; i < values.Length; i++)
+            {
+                if (i < previous.Length && ReferenceEquals(values[i], previous[i]))
+                {
+                    int start = i == 0 ? valueRuns.PreviousFirst : previousEnds[i - 1];
+                    b.Repeat(start, previousEnds[i] - start);
+                }
+                else
+                {
+                    b.WriteString(values[i]);
+                }
+
+                ends[i] = b.Bytes;
+            }
+
+            valueRuns.Written(b, attributes, first);
+        }
+
+        private static bool SameInstances(ReadOnlySpan<string> a, ReadOnlySpan<string> b)
+        {
+            if (a.Length != b.Length)
+            {
+                return false;
+            }
+
+            for (int i = 0; i < a.Length; i++)
+            {
+                if (!ReferenceEquals(a[i], b[i]))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        // Where in which buffer a run of columns was last encoded.
+        private readonly struct Memo(TableBuffer table, int start)
+        {
+            private readonly int _length = table.Bytes - start;
+
+            public bool In(TableBuffer b) => ReferenceEquals(table, b);
+
+            public void Repeat(TableBuffer b) => b.Repeat(start, _length);
+        }
+    }
+
+    // Where each value of the last values column was encoded (its end offset), and the same for the
+    // one before it, so a row can copy the values it shares with the previous row. Reused by every
+    // Append, which starts by forgetting the previous Append's rows.
+    private sealed class ValueRuns
+    {
+        private int[] _ends = new int[32];
+        private int[] _previousEnds = new int[32];
+        private TableBuffer? _table;
+        private AttributeList? _previous;
+
+        public int PreviousFirst { get; private set; }
+
+        public ReadOnlySpan<int> PreviousEnds => _previousEnds;
+
+        public void Forget()
+        {
+            _table = null;
+            _previous = null;
+        }
+
+        /// <summary>The previous row's values, if they were written to <paramref name="table"/> in this Append.</summary>
+        public ReadOnlySpan<string> PreviousValues(TableBuffer table) =>
+            ReferenceEquals(table, _table) && _previous is { } previous ? previous.Values : default;
+
+        /// <summary>Room for the end offsets of <paramref name="count"/> values.</summary>
+        public Span<int> Ends(int count)
+        {
+            if (_ends.Length < count)
+            {
+                _ends = new int[Math.Max(count, _ends.Length * 2)];
+            }
+
+            return _ends.AsSpan(0, count);
+        }
+
+        /// <summary>The values just written, from <paramref name="first"/>, become the previous row's.</summary>
+        public void Written(TableBuffer table, AttributeList values, int first)
+        {
+            (_ends, _previousEnds) = (_previousEnds, _ends);
+            (_table, _previous, PreviousFirst) = (table, values, first);
         }
     }
 }

@@ -100,4 +100,34 @@ public sealed class TableBufferTests
 
         Assert.Equal((Values - 1) * 3, BitConverter.ToUInt64(data[^8..]));
     }
+
+    [Fact]
+    public void Repeat_EarlierBytes_CopiesThemToTheEndAcrossGrowth()
+    {
+        using var buffer = new TableBuffer("t", "c");
+        buffer.WriteString("first");
+        int start = buffer.Bytes;
+        buffer.WriteString("repeated-ü");
+        int length = buffer.Bytes - start;
+        for (int i = 0; i < 10_000; i++)
+        {
+            buffer.Repeat(start, length); // grows the buffer past its initial 64 KiB on the way
+        }
+
+        Assert.Equal(start + (length * 10_001), buffer.Bytes);
+        byte[] once = buffer.Data.Span.Slice(start, length).ToArray();
+        Assert.Equal(once, buffer.Data.Span[^length..].ToArray());
+        Assert.Equal("repeated-ü"u8.ToArray(), once[1..]);
+    }
+
+    [Fact]
+    public void Repeat_PastWhatWasWritten_ThrowsAndWritesNothing()
+    {
+        using var buffer = new TableBuffer("t", "c");
+        buffer.WriteUInt64(7);
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => buffer.Repeat(4, 5));
+        Assert.Throws<ArgumentOutOfRangeException>(() => buffer.Repeat(-1, 2));
+        Assert.Equal(8, buffer.Bytes);
+    }
 }

@@ -241,6 +241,110 @@ public sealed class TableWriterSetTests(ClickHouseServer server)
     }
 
     [Fact]
+    public void Append_RowsSharingResourcesScopesAndKeys_EncodeAsEachRowAlone()
+    {
+        // One Append copies a run of columns from the previous row when it encodes the same objects
+        // (resource and scope) or the same key instances; the bytes must be those of each row encoded
+        // on its own, whatever the order of resources, tables and key lists.
+        var a = Resource();
+        var b = Resource(); // equal text, another instance
+        b.Attributes.Set("service.version", "9.9");
+        var s1 = Scope();
+        var s2 = new ScopeInfo { Name = "other" };
+        var items = new List<Action<TelemetryBatch>>();
+        void AddLog(UInt128 id, ResourceInfo resource, ScopeInfo scope, params (string Key, string Value)[] attributes)
+        {
+            items.Add(batch =>
+            {
+                var log = Log(id, Time, resource, scope);
+                log.Attributes.Clear();
+                foreach (var (key, value) in attributes)
+                {
+                    log.Attributes.Add(key, value);
+                }
+
+                batch.Logs.Add(log);
+            });
+        }
+
+        string items1 = "cart.items";
+        string note = "note";
+        AddLog(Id1, a, s1, (items1, "1"), (note, "x"));
+        AddLog(Id2, a, s1, (items1, "2"), (note, "y"));                             // same keys: copied
+        AddLog(Id1, a, s1, (new string(items1.AsSpan()), "3"), (note, "z"));         // equal text, other instance
+        AddLog(Id2, a, s2, (items1, "4"), (note, Long));                            // other scope
+        AddLog(Id1, b, s2, (items1, "5"));                                          // other resource, fewer keys
+        AddLog(Id2, a, s1, (items1, "6"), (note, "w"), ("extra", Unicode));          // back to the first resource, more keys
+        AddLog(Id1, a, s1);                                                         // no attributes
+        AddLog(Id2, a, s1);
+        string shared = "shared-ü";
+        AddLog(Id1, a, s1, (items1, shared), (note, Unicode), ("extra", Long));
+        AddLog(Id2, a, s1, (items1, shared), (note, "new"), ("extra", Long));        // first and last values repeat
+        AddLog(Id1, a, s1, (items1, Long), (note, shared));                         // the same values, other places
+        AddLog(Id2, a, s1, (items1, Long), (note, shared), ("extra", shared), ("more", Long));
+        items.Add(batch => batch.Spans.Add(Span(Id1, Time, a, s1)));
+        items.Add(batch => batch.Spans.Add(Span(Id2, Time, a, s1)));
+        items.Add(batch => batch.Metrics.Add(Metric(MetricKind.Gauge, Id1, Time, a, s1)));
+        items.Add(batch => batch.Metrics.Add(Metric(MetricKind.Sum, Id2, Time, a, s1)));    // another table, same resource
+        items.Add(batch => batch.Metrics.Add(Metric(MetricKind.Gauge, Id2, Time, a, s1)));
+        items.Add(batch => batch.Metrics.Add(Metric(MetricKind.Gauge, Id1, Time, b, s1)));
+
+        using var together = new TableWriterSet();
+        var all = Batch();
+        foreach (var item in items)
+        {
+            item(all);
+        }
+
+        together.Append(all);
+
+        using var alone = new TableWriterSet();
+        foreach (var item in items)
+        {
+            var one = Batch();
+            item(one);
+            alone.Append(one);
+        }
+
+        var expected = alone.NonEmpty.ToDictionary(t => t.Table, t => t.Data.ToArray());
+        var actual = together.NonEmpty.ToDictionary(t => t.Table, t => t.Data.ToArray());
+        Assert.Equal(["otel_logs", "otel_metrics_gauge", "otel_metrics_sum", "otel_traces"], actual.Keys.Order());
+        Assert.Equal(expected.Keys.Order(), actual.Keys.Order());
+        foreach (var (table, bytes) in expected)
+        {
+            Assert.True(bytes.AsSpan().SequenceEqual(actual[table]), $"{table}: {actual[table].Length} bytes appended together, {bytes.Length} row by row");
+        }
+    }
+
+    [Fact]
+    public async Task InsertAsync_RowsSharingResourceAndKeys_ReadBackAsWritten()
+    {
+        using var client = await MigratedClientAsync(server, "memo");
+        var resource = Resource();
+        var scope = Scope();
+        var batch = Batch();
+        for (int i = 0; i < 3; i++)
+        {
+            var log = Log(new UInt128(0, (ulong)i + 1), Time + (ulong)i, resource, scope);
+            log.Attributes.SetAt(0, (i + 10).ToString(CultureInfo.InvariantCulture));
+            batch.Logs.Add(log);
+        }
+
+        await InsertAllAsync(client, batch, expectedRows: 3);
+
+        var rows = JsonRows.Parse(await client.QueryAsync(
+            $"SELECT {ResourceScopeSelect}, LogAttributesKeys, LogAttributesValues FROM {client.Database}.otel_logs ORDER BY TimestampNanos FORMAT JSONEachRow",
+            CancellationToken.None));
+        Assert.Equal(3, rows.Count);
+        for (int i = 0; i < 3; i++)
+        {
+            AssertResourceScope(rows[i]);
+            Assert.Equal(["cart.items", "note"], rows[i].Strings("LogAttributesKeys"));
+            Assert.Equal([(i + 10).ToString(CultureInfo.InvariantCulture), Long], rows[i].Strings("LogAttributesValues"));
+        }
+    }
+
+    [Fact]
     public void Clear_AfterAppend_EmptiesEveryTable()
     {
         using var writers = new TableWriterSet();
