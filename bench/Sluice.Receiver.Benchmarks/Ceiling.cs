@@ -30,6 +30,12 @@ public sealed record CeilingResult
 
     public double ParallelRowsPerSecond { get; init; }
 
+    /// <summary>ClickHouse's CPU-seconds per million rows over the one-at-a-time inserts (0 when its process was not found).</summary>
+    public double SequentialClickHouseCpuPerMillion { get; init; }
+
+    /// <summary>ClickHouse's CPU-seconds per million rows over the two-at-a-time inserts (0 when its process was not found).</summary>
+    public double ParallelClickHouseCpuPerMillion { get; init; }
+
     /// <summary>The higher of the two: the ceiling the receiver is compared with.</summary>
     public double RowsPerSecond => Math.Max(SequentialRowsPerSecond, ParallelRowsPerSecond);
 }
@@ -43,7 +49,7 @@ public sealed record CeilingResult
 /// </summary>
 internal static class Ceiling
 {
-    public static async Task<CeilingResult> MeasureAsync(ClickHouseServer clickHouse, string run, int runNumber, int requests, int eventsPerRequest, EventShape shape, int rowsPerInsert)
+    public static async Task<CeilingResult> MeasureAsync(ClickHouseServer clickHouse, int? clickHousePid, string run, int runNumber, int requests, int eventsPerRequest, EventShape shape, int rowsPerInsert)
     {
         var pipeline = RowPipeline.Create();
         var bodies = new List<byte[]>();
@@ -80,7 +86,9 @@ internal static class Ceiling
         long rows = (long)requests * eventsPerRequest;
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
 
+        double ClickHouseCpu() => clickHousePid is { } pid ? ProcCpu.ProcessSeconds(pid) : 0;
         string sequentialDb = await MigratedDatabaseAsync(clickHouse, "ceiling_seq");
+        double cpu = ClickHouseCpu();
         var clock = Stopwatch.StartNew();
         foreach (byte[] body in bodies)
         {
@@ -88,9 +96,11 @@ internal static class Ceiling
         }
 
         double sequential = clock.Elapsed.TotalSeconds;
+        double sequentialCpu = ClickHouseCpu() - cpu;
 
         string parallelDb = await MigratedDatabaseAsync(clickHouse, "ceiling_par");
         int next = -1;
+        cpu = ClickHouseCpu();
         clock.Restart();
         await Task.WhenAll(Enumerable.Range(0, 2).Select(async _ =>
         {
@@ -101,6 +111,7 @@ internal static class Ceiling
             }
         }));
         double parallel = clock.Elapsed.TotalSeconds;
+        double parallelCpu = ClickHouseCpu() - cpu;
 
         foreach (string db in new[] { sequentialDb, parallelDb })
         {
@@ -124,7 +135,33 @@ internal static class Ceiling
             SequentialRowsPerSecond = rows / sequential,
             ParallelSeconds = parallel,
             ParallelRowsPerSecond = rows / parallel,
+            SequentialClickHouseCpuPerMillion = sequentialCpu / rows * 1e6,
+            ParallelClickHouseCpuPerMillion = parallelCpu / rows * 1e6,
         };
+    }
+
+    /// <summary>
+    /// The <c>ceiling</c> verb: the ceiling alone, against a private ClickHouse, for each insert size
+    /// given (default 100 000 rows, the full benchmark's, and 50 000), to see what the size of an
+    /// insert is worth to ClickHouse on this machine.
+    /// </summary>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var c = System.Globalization.CultureInfo.InvariantCulture;
+        int requests = args.Length > 0 ? int.Parse(args[0], c) : 1000;
+        int[] sizes = args.Length > 1 ? args[1..].Select(a => int.Parse(a, c)).ToArray() : [100_000, 50_000];
+        using var clickHouse = new ClickHouseServer();
+        await clickHouse.StartAsync();
+        int? pid = ProcCpu.ChildNamed("clickhouse");
+        Console.WriteLine($"ceiling: {requests} typical requests of 1000 events, ClickHouse {(await clickHouse.QueryAsync("SELECT version()")).Trim()}, load average {File.ReadAllText("/proc/loadavg").Trim()}");
+        Console.WriteLine("rows/insert  inserts  one at a time rows/s  CH CPU-s/M  two at a time rows/s  CH CPU-s/M");
+        foreach (int size in sizes)
+        {
+            var r = await MeasureAsync(clickHouse, pid, "ceiling", 1, requests, 1000, EventShape.Typical, size);
+            Console.WriteLine(string.Create(c, $"{size,11} {r.Inserts,8} {r.SequentialRowsPerSecond,21:F0} {r.SequentialClickHouseCpuPerMillion,11:F1} {r.ParallelRowsPerSecond,20:F0} {r.ParallelClickHouseCpuPerMillion,11:F1}"));
+        }
+
+        return 0;
     }
 
     private static async Task<string> MigratedDatabaseAsync(ClickHouseServer clickHouse, string prefix)
