@@ -87,31 +87,27 @@ internal static class Ceiling
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
 
         double ClickHouseCpu() => clickHousePid is { } pid ? ProcCpu.ProcessSeconds(pid) : 0;
-        string sequentialDb = await MigratedDatabaseAsync(clickHouse, "ceiling_seq");
-        double cpu = ClickHouseCpu();
-        var clock = Stopwatch.StartNew();
-        foreach (byte[] body in bodies)
+
+        // Every body into a fresh database, `atOnce` inserts in flight: seconds and ClickHouse CPU-seconds.
+        async Task<(string Db, double Seconds, double Cpu)> InsertAllAsync(string prefix, int atOnce)
         {
-            await InsertAsync(http, clickHouse.Url, sequentialDb, columns, body);
+            string db = await MigratedDatabaseAsync(clickHouse, prefix);
+            int next = -1;
+            double cpu = ClickHouseCpu();
+            var clock = Stopwatch.StartNew();
+            await Task.WhenAll(Enumerable.Range(0, atOnce).Select(async _ =>
+            {
+                int i;
+                while ((i = Interlocked.Increment(ref next)) < bodies.Count)
+                {
+                    await InsertAsync(http, clickHouse.Url, db, columns, bodies[i]);
+                }
+            }));
+            return (db, clock.Elapsed.TotalSeconds, ClickHouseCpu() - cpu);
         }
 
-        double sequential = clock.Elapsed.TotalSeconds;
-        double sequentialCpu = ClickHouseCpu() - cpu;
-
-        string parallelDb = await MigratedDatabaseAsync(clickHouse, "ceiling_par");
-        int next = -1;
-        cpu = ClickHouseCpu();
-        clock.Restart();
-        await Task.WhenAll(Enumerable.Range(0, 2).Select(async _ =>
-        {
-            int i;
-            while ((i = Interlocked.Increment(ref next)) < bodies.Count)
-            {
-                await InsertAsync(http, clickHouse.Url, parallelDb, columns, bodies[i]);
-            }
-        }));
-        double parallel = clock.Elapsed.TotalSeconds;
-        double parallelCpu = ClickHouseCpu() - cpu;
+        var (sequentialDb, sequential, sequentialCpu) = await InsertAllAsync("ceiling_seq", 1);
+        var (parallelDb, parallel, parallelCpu) = await InsertAllAsync("ceiling_par", 2);
 
         foreach (string db in new[] { sequentialDb, parallelDb })
         {

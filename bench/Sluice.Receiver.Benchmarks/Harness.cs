@@ -228,7 +228,7 @@ internal sealed class Harness(HarnessOptions options)
         {
             // Half of what landed, not of what was acknowledged: the spool takes a short closed loop far
             // faster than ClickHouse does (111 058 acknowledged against 22 664 landed events/s on 2026-12-02).
-            double rate = Math.Round(Math.Max(Math.Min(warmup.AckedPerSecond, warmup.LandedPerSecond), 5_000) / 2);
+            double rate = Math.Round(Math.Max(Sustained(warmup), 5_000) / 2);
             Say(string.Create(CultureInfo.InvariantCulture, $"warm-up, steady: {rate:F0} events/s offered for {options.SteadySeconds} s"));
             Say(Line(await phases.RunAsync(Next("steady"), EventShape.Typical, rate, options.Connections, options.SteadySeconds, RequestsFor(rate, options.SteadySeconds))));
         }
@@ -238,7 +238,7 @@ internal sealed class Harness(HarnessOptions options)
         var full = await phases.RunAsync(fullRun, EventShape.Typical, rate: 0, options.Connections, options.FullSeconds, RequestsFor(estimate * 1.5, options.FullSeconds));
         results.Phases.Add(full);
         Say(Line(full));
-        double capacity = Math.Min(full.AckedPerSecond, full.LandedPerSecond);
+        double capacity = Sustained(full);
 
         Say($"ceiling: {options.CeilingRequests * EventsPerRequest} of the same rows straight into ClickHouse");
         results.Ceiling = await Ceiling.MeasureAsync(clickHouse, clickHousePid, fullRun.Run, fullRun.Number, Math.Min(options.CeilingRequests, full.EventsAcked > 0 ? (int)(full.EventsAcked / EventsPerRequest) : options.CeilingRequests), EventsPerRequest, EventShape.Typical, 100_000);
@@ -269,6 +269,9 @@ internal sealed class Harness(HarnessOptions options)
         results.Phases.Add(over);
         Say(Line(over));
     }
+
+    // What a phase sustained: the spool can acknowledge faster than ClickHouse lands, for a while.
+    private static double Sustained(PhaseResult p) => Math.Min(p.AckedPerSecond, p.LandedPerSecond);
 
     private static int RequestsFor(double eventsPerSecond, double seconds) => (int)Math.Ceiling(eventsPerSecond * seconds / EventsPerRequest) + 2;
 

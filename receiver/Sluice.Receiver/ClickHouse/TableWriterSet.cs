@@ -44,7 +44,7 @@ internal sealed class TableWriterSet : IDisposable
         MetricColumns + ", Count, Sum, Scale, ZeroCount, PositiveOffset, PositiveBucketCounts, NegativeOffset, NegativeBucketCounts, Min, Max, AggregationTemporality");
     private readonly TableBuffer _summary = new(SummaryTable, MetricColumns + ", Count, Sum, ValueAtQuantiles.Quantile, ValueAtQuantiles.Value");
     private readonly TableBuffer[] _all;
-    private readonly ValueRuns _valueRuns = new();
+    private readonly AttributeRuns _attributeRuns = new();
 
     public TableWriterSet()
     {
@@ -109,8 +109,8 @@ internal sealed class TableWriterSet : IDisposable
     public void Append(TelemetryBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        _valueRuns.Forget();
-        var context = new RowContext(batch, _valueRuns);
+        _attributeRuns.Forget();
+        var context = new RowContext(batch, _attributeRuns);
         foreach (var log in batch.Logs)
         {
             int mark = _logs.Bytes;
@@ -202,8 +202,7 @@ internal sealed class TableWriterSet : IDisposable
         b.WriteUInt64(context.Batch.ReceivedUnixNano);
         b.WriteUInt64(context.Batch.ClientSentUnixNano);
         context.WriteResourceScope(b, log.Resource, log.Scope);
-        context.WriteKeys(b, log.Attributes);
-        context.WriteValues(b, log.Attributes);
+        context.Attributes.Write(b, log.Attributes);
         b.WriteUInt32(log.DroppedAttributesCount);
         b.EndRow();
     }
@@ -224,8 +223,7 @@ internal sealed class TableWriterSet : IDisposable
         b.WriteUInt64(context.Batch.ReceivedUnixNano);
         b.WriteUInt64(context.Batch.ClientSentUnixNano);
         context.WriteResourceScope(b, span.Resource, span.Scope);
-        context.WriteKeys(b, span.Attributes);
-        context.WriteValues(b, span.Attributes);
+        context.Attributes.Write(b, span.Attributes);
         b.WriteUInt64(span.EndTimeUnixNano > span.StartTimeUnixNano ? span.EndTimeUnixNano - span.StartTimeUnixNano : 0);
         b.WriteString(span.StatusCode);
         b.WriteString(span.StatusMessage);
@@ -306,8 +304,7 @@ internal sealed class TableWriterSet : IDisposable
         b.WriteString(p.Name);
         b.WriteString(p.Description);
         b.WriteString(p.Unit);
-        context.WriteKeys(b, p.Attributes);
-        context.WriteValues(b, p.Attributes);
+        context.Attributes.Write(b, p.Attributes);
         b.WriteDateTime(p.StartTimeUnixNano);
         b.WriteUInt64(p.StartTimeUnixNano);
         b.WriteDateTime(p.TimeUnixNano);
@@ -376,19 +373,21 @@ internal sealed class TableWriterSet : IDisposable
     // columns, or a value, that encodes the same objects as the previous row is copied from that
     // row's bytes instead of being encoded again. The batch is not changed while it is appended, and
     // a row that fails ends the Append, so what a memo points at holds until the Append returns.
-    private struct RowContext(TelemetryBatch batch, ValueRuns valueRuns)
+    private struct RowContext(TelemetryBatch batch, AttributeRuns attributes)
     {
         private ResourceInfo? _resource;
         private string _serviceName = string.Empty;
 
-        private Memo _resourceScope;
+        private TableBuffer? _resourceScopeTable;
+        private int _resourceScopeStart;
+        private int _resourceScopeLength;
         private ResourceInfo? _memoResource;
         private ScopeInfo? _memoScope;
 
-        private Memo _keys;
-        private AttributeList? _memoAttributes;
-
         public readonly TelemetryBatch Batch => batch;
+
+        /// <summary>The attribute keys and values columns, with what the previous row shares.</summary>
+        public readonly AttributeRuns Attributes => attributes;
 
         public string ServiceName(ResourceInfo resource)
         {
@@ -404,59 +403,46 @@ internal sealed class TableWriterSet : IDisposable
         /// <summary>The eight resource and scope columns.</summary>
         public void WriteResourceScope(TableBuffer b, ResourceInfo resource, ScopeInfo scope)
         {
-            if (_resourceScope.In(b) && ReferenceEquals(resource, _memoResource) && ReferenceEquals(scope, _memoScope))
+            if (ReferenceEquals(b, _resourceScopeTable) && ReferenceEquals(resource, _memoResource) && ReferenceEquals(scope, _memoScope))
             {
-                _resourceScope.Repeat(b);
+                b.Repeat(_resourceScopeStart, _resourceScopeLength);
                 return;
             }
 
             int start = b.Bytes;
             EncodeResourceScope(b, resource, scope);
-            _resourceScope = new Memo(b, start);
+            (_resourceScopeTable, _resourceScopeStart, _resourceScopeLength) = (b, start, b.Bytes - start);
             (_memoResource, _memoScope) = (resource, scope);
         }
+    }
 
-        /// <summary>An attribute list's keys column.</summary>
-        public void WriteKeys(TableBuffer b, AttributeList attributes)
+    // The previous row's attributes, in which buffer and where its keys and each of its values were
+    // encoded, so the next row in that buffer can copy the keys column when its keys are the same
+    // instances and each value that is the same instance at the same place. Reused by every Append,
+    // which starts by forgetting the previous Append's rows.
+    private sealed class AttributeRuns
+    {
+        private int[] _ends = new int[32];
+        private int[] _previousEnds = new int[32];
+        private TableBuffer? _table;
+        private AttributeList? _previous;
+        private int _keysStart;
+        private int _keysLength;
+        private int _previousFirst;
+
+        public void Forget()
         {
-            if (_keys.In(b) && _memoAttributes is { } previous && SameInstances(attributes.Keys, previous.Keys))
-            {
-                _keys.Repeat(b);
-                _memoAttributes = attributes;
-                return;
-            }
-
-            int start = b.Bytes;
-            b.WriteStringArray(attributes.Keys);
-            _keys = new Memo(b, start);
-            _memoAttributes = attributes;
+            _table = null;
+            _previous = null;
         }
 
-        /// <summary>An attribute list's values column; each value the previous row had at the same place is copied.</summary>
-        public readonly void WriteValues(TableBuffer b, AttributeList attributes)
+        /// <summary>The keys column, then the values column, of one row's attributes.</summary>
+        public void Write(TableBuffer b, AttributeList attributes)
         {
-            ReadOnlySpan<string> values = attributes.Values;
-            ReadOnlySpan<string> previous = valueRuns.PreviousValues(b);
-            ReadOnlySpan<int> previousEnds = valueRuns.PreviousEnds;
-            b.WriteVarUInt((uint)values.Length);
-            int first = b.Bytes;
-            Span<int> ends = valueRuns.Ends(values.Length);
-            for (int i = 0; i < values.Length; i++)
-            {
-                if (i < previous.Length && ReferenceEquals(values[i], previous[i]))
-                {
-                    int start = i == 0 ? valueRuns.PreviousFirst : previousEnds[i - 1];
-                    b.Repeat(start, previousEnds[i] - start);
-                }
-                else
-                {
-                    b.WriteString(values[i]);
-                }
-
-                ends[i] = b.Bytes;
-            }
-
-            valueRuns.Written(b, attributes, first);
+            AttributeList? previous = ReferenceEquals(b, _table) ? _previous : null;
+            WriteKeys(b, attributes.Keys, previous);
+            WriteValues(b, attributes.Values, previous is null ? default : previous.Values);
+            (_table, _previous) = (b, attributes);
         }
 
         private static bool SameInstances(ReadOnlySpan<string> a, ReadOnlySpan<string> b)
@@ -477,57 +463,44 @@ internal sealed class TableWriterSet : IDisposable
             return true;
         }
 
-        // Where in which buffer a run of columns was last encoded.
-        private readonly struct Memo(TableBuffer table, int start)
+        private void WriteKeys(TableBuffer b, ReadOnlySpan<string> keys, AttributeList? previous)
         {
-            private readonly int _length = table.Bytes - start;
-
-            public bool In(TableBuffer b) => ReferenceEquals(table, b);
-
-            public void Repeat(TableBuffer b) => b.Repeat(start, _length);
-        }
-    }
-
-    // Where each value of the last values column was encoded (its end offset), and the same for the
-    // one before it, so a row can copy the values it shares with the previous row. Reused by every
-    // Append, which starts by forgetting the previous Append's rows.
-    private sealed class ValueRuns
-    {
-        private int[] _ends = new int[32];
-        private int[] _previousEnds = new int[32];
-        private TableBuffer? _table;
-        private AttributeList? _previous;
-
-        public int PreviousFirst { get; private set; }
-
-        public ReadOnlySpan<int> PreviousEnds => _previousEnds;
-
-        public void Forget()
-        {
-            _table = null;
-            _previous = null;
-        }
-
-        /// <summary>The previous row's values, if they were written to <paramref name="table"/> in this Append.</summary>
-        public ReadOnlySpan<string> PreviousValues(TableBuffer table) =>
-            ReferenceEquals(table, _table) && _previous is { } previous ? previous.Values : default;
-
-        /// <summary>Room for the end offsets of <paramref name="count"/> values.</summary>
-        public Span<int> Ends(int count)
-        {
-            if (_ends.Length < count)
+            if (previous is not null && SameInstances(keys, previous.Keys))
             {
-                _ends = new int[Math.Max(count, _ends.Length * 2)];
+                b.Repeat(_keysStart, _keysLength);
+                return;
             }
 
-            return _ends.AsSpan(0, count);
+            int start = b.Bytes;
+            b.WriteStringArray(keys);
+            (_keysStart, _keysLength) = (start, b.Bytes - start);
         }
 
-        /// <summary>The values just written, from <paramref name="first"/>, become the previous row's.</summary>
-        public void Written(TableBuffer table, AttributeList values, int first)
+        private void WriteValues(TableBuffer b, ReadOnlySpan<string> values, ReadOnlySpan<string> previous)
         {
-            (_ends, _previousEnds) = (_previousEnds, _ends);
-            (_table, _previous, PreviousFirst) = (table, values, first);
+            b.WriteVarUInt((uint)values.Length);
+            int first = b.Bytes;
+            if (_ends.Length < values.Length)
+            {
+                _ends = new int[Math.Max(values.Length, _ends.Length * 2)];
+            }
+
+            for (int i = 0; i < values.Length; i++)
+            {
+                if (i < previous.Length && ReferenceEquals(values[i], previous[i]))
+                {
+                    int start = i == 0 ? _previousFirst : _previousEnds[i - 1];
+                    b.Repeat(start, _previousEnds[i] - start);
+                }
+                else
+                {
+                    b.WriteString(values[i]);
+                }
+
+                _ends[i] = b.Bytes;
+            }
+
+            (_ends, _previousEnds, _previousFirst) = (_previousEnds, _ends, first);
         }
     }
 }

@@ -282,6 +282,7 @@ public sealed class TableWriterSetTests(ClickHouseServer server)
         AddLog(Id2, a, s1, (items1, shared), (note, "new"), ("extra", Long));        // first and last values repeat
         AddLog(Id1, a, s1, (items1, Long), (note, shared));                         // the same values, other places
         AddLog(Id2, a, s1, (items1, Long), (note, shared), ("extra", shared), ("more", Long));
+        AddLog(Id1, a, s1, ("cart.itemz", Long), ("nope", shared), ("extrA", shared), ("more", Long)); // same count and lengths, other keys
         items.Add(batch => batch.Spans.Add(Span(Id1, Time, a, s1)));
         items.Add(batch => batch.Spans.Add(Span(Id2, Time, a, s1)));
         items.Add(batch => batch.Metrics.Add(Metric(MetricKind.Gauge, Id1, Time, a, s1)));
