@@ -18,7 +18,10 @@ public sealed record CeilingResult
 
     public double RowBinaryMiB { get; init; }
 
-    public double GzipMiB { get; init; }
+    /// <summary>How the inserts were compressed: as the receiver under test compresses its own (gzip or none).</summary>
+    public string Compression { get; init; } = string.Empty;
+
+    public double CompressedMiB { get; init; }
 
     /// <summary>One insert at a time (as the receiver does).</summary>
     public double SequentialSeconds { get; init; }
@@ -43,8 +46,9 @@ public sealed record CeilingResult
 /// <summary>
 /// The same rows the receiver wrote (the load generator's requests, decoded and transformed by the
 /// receiver's own code, encoded by its own <see cref="TableWriterSet"/>) inserted straight into a fresh
-/// database with the same schema (the receiver's migrations), as RowBinary gzip-compressed up front,
-/// in inserts of the receiver's <c>send_batch_size</c>. Only the inserts are timed: this is what
+/// database with the same schema (the receiver's migrations), as RowBinary compressed up front the way
+/// the receiver compresses its inserts (the shipped config's <c>compress</c>), in inserts of the
+/// receiver's <c>send_batch_size</c>. Only the inserts are timed: this is what
 /// ClickHouse alone takes on this machine, the ceiling the end-to-end figure is measured against.
 /// </summary>
 internal static class Ceiling
@@ -52,6 +56,7 @@ internal static class Ceiling
     public static async Task<CeilingResult> MeasureAsync(ClickHouseServer clickHouse, int? clickHousePid, string run, int runNumber, int requests, int eventsPerRequest, EventShape shape, int rowsPerInsert)
     {
         var pipeline = RowPipeline.Create();
+        string compression = RowPipeline.ShippedCompression();
         var bodies = new List<byte[]>();
         long rowBinary = 0;
         string columns = string.Empty;
@@ -75,7 +80,7 @@ internal static class Ceiling
 
                         columns = table.Columns;
                         rowBinary += table.Bytes;
-                        bodies.Add(Compress(table.Data.Span));
+                        bodies.Add(Compress(table.Data.Span, compression));
                     }
 
                     writers.Clear();
@@ -100,7 +105,7 @@ internal static class Ceiling
                 int i;
                 while ((i = Interlocked.Increment(ref next)) < bodies.Count)
                 {
-                    await InsertAsync(http, clickHouse.Url, db, columns, bodies[i]);
+                    await InsertAsync(http, clickHouse.Url, db, columns, bodies[i], compression);
                 }
             }));
             return (db, clock.Elapsed.TotalSeconds, ClickHouseCpu() - cpu);
@@ -126,7 +131,8 @@ internal static class Ceiling
             Inserts = bodies.Count,
             RowsPerInsert = rowsPerInsert,
             RowBinaryMiB = rowBinary / 1048576.0,
-            GzipMiB = bodies.Sum(b => (long)b.Length) / 1048576.0,
+            Compression = compression,
+            CompressedMiB = bodies.Sum(b => (long)b.Length) / 1048576.0,
             SequentialSeconds = sequential,
             SequentialRowsPerSecond = rows / sequential,
             ParallelSeconds = parallel,
@@ -168,12 +174,16 @@ internal static class Ceiling
         return db;
     }
 
-    private static async Task InsertAsync(HttpClient http, string url, string db, string columns, byte[] gzipBody)
+    private static async Task InsertAsync(HttpClient http, string url, string db, string columns, byte[] body, string compression)
     {
         string sql = $"INSERT INTO {db}.{TableWriterSet.LogsTable} ({columns}) FORMAT RowBinary";
-        using var content = new ByteArrayContent(gzipBody);
+        using var content = new ByteArrayContent(body);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        content.Headers.ContentEncoding.Add("gzip");
+        if (compression == "gzip")
+        {
+            content.Headers.ContentEncoding.Add("gzip");
+        }
+
         using var response = await http.PostAsync(new Uri(url + "/?query=" + Uri.EscapeDataString(sql)), content);
         if (!response.IsSuccessStatusCode)
         {
@@ -181,9 +191,14 @@ internal static class Ceiling
         }
     }
 
-    // As the receiver compresses its inserts (ClickHouseClient: gzip, fastest).
-    private static byte[] Compress(ReadOnlySpan<byte> data)
+    // As the receiver compresses its inserts (ClickHouseClient): gzip at the fastest level, or not at all.
+    private static byte[] Compress(ReadOnlySpan<byte> data, string compression)
     {
+        if (compression != "gzip")
+        {
+            return data.ToArray();
+        }
+
         using var output = new MemoryStream(data.Length / 4);
         using (var gzip = new GZipStream(output, CompressionLevel.Fastest))
         {

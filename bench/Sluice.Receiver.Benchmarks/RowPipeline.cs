@@ -49,6 +49,9 @@ internal sealed class RowPipeline
     public static long ShippedMemoryLimitBytes() =>
         ShippedConfig().MemoryLimiters is [var (limiter, _), ..] ? limiter.Limits(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes).Hard : 0;
 
+    /// <summary>How the shipped config compresses inserts (<c>exporters.clickhouse.compress</c>).</summary>
+    public static string ShippedCompression() => ShippedConfig().ClickHouse.Compress;
+
     private static ReceiverConfig ShippedConfig()
     {
         string root = RepositoryRoot.Find();
