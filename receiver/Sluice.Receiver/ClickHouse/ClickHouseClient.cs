@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -9,7 +8,8 @@ namespace Sluice.Receiver.ClickHouse;
 
 /// <summary>
 /// Talks to ClickHouse over its HTTP interface: statements as the request body, inserts as
-/// hand-encoded RowBinary (gzip-compressed on the fly when configured). Plain HttpClient rather
+/// hand-encoded RowBinary, gzip-compressed when the buffer was made to compress as it fills (the
+/// exporter does so for <c>compress: gzip</c>, see <see cref="TableBuffer"/>). Plain HttpClient rather
 /// than ClickHouse.Driver: the driver's typed inserts take boxed object rows and its typed reads
 /// ask for a format 18.16 lacks. Its InsertRawStreamAsync (in 1.5.0) could carry these RowBinary
 /// bytes; moving inserts onto it, with failures keeping the shape ClickHouseException gives them
@@ -51,6 +51,9 @@ internal sealed class ClickHouseClient : IDisposable
         _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", credentials);
     }
 
+    /// <summary>Whether inserts go gzip-compressed (<c>compress: gzip</c>): the exporter's buffers then compress as they fill.</summary>
+    public bool Gzip => _gzip;
+
     /// <summary>The database Sluice's tables live in.</summary>
     public string Database { get; }
 
@@ -89,9 +92,10 @@ internal sealed class ClickHouseClient : IDisposable
         string sql = $"INSERT INTO {Database}.{table.Table} ({table.Columns}) FORMAT RowBinary";
         using var request = new HttpRequestMessage(HttpMethod.Post, "?query=" + Uri.EscapeDataString(sql))
         {
-            Content = _gzip ? new GzipContent(table.Data) : new ReadOnlyMemoryContent(table.Data),
+            // The buffer compressed its rows as they came when the exporter made it for a gzip client (see TableBuffer).
+            Content = new ReadOnlyMemoryContent(table.Gzip ? table.Body() : table.Data),
         };
-        if (_gzip)
+        if (table.Gzip)
         {
             request.Content.Headers.ContentEncoding.Add("gzip");
         }
@@ -128,25 +132,6 @@ internal sealed class ClickHouseClient : IDisposable
 
             string statement = sql.Length > 200 ? sql[..200] + "..." : sql;
             throw new ClickHouseException($"ClickHouse refused `{statement}` ({(int)response.StatusCode}): {body.Trim()}", response.StatusCode, body.Trim());
-        }
-    }
-
-    // Compresses while sending, so the gzip copy of a large buffer never exists in memory.
-    private sealed class GzipContent(ReadOnlyMemory<byte> data) : HttpContent
-    {
-        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
-            await SerializeToStreamAsync(stream, context, CancellationToken.None);
-
-        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
-        {
-            await using var gzip = new GZipStream(stream, CompressionLevel.Fastest, leaveOpen: true);
-            await gzip.WriteAsync(data, cancellationToken);
-        }
-
-        protected override bool TryComputeLength(out long length)
-        {
-            length = 0;
-            return false;
         }
     }
 }

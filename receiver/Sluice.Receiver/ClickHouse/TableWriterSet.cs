@@ -34,20 +34,29 @@ internal sealed class TableWriterSet : IDisposable
         "EventId, Product, ServiceName, ReceivedTimestampNanos, " + ResourceScopeColumns + ", MetricName, MetricDescription, MetricUnit, AttributesKeys, AttributesValues, " +
         "StartTimeUnix, StartTimeUnixNanos, TimeUnix, TimeUnixNanos, Flags";
 
-    private readonly TableBuffer _logs = new(LogsTable, LogColumns);
-    private readonly TableBuffer _traces = new(TracesTable, TraceColumns);
-    private readonly TableBuffer _gauge = new(GaugeTable, MetricColumns + ", Value");
-    private readonly TableBuffer _sum = new(SumTable, MetricColumns + ", Value, AggregationTemporality, IsMonotonic");
-    private readonly TableBuffer _histogram = new(HistogramTable, MetricColumns + ", Count, Sum, BucketCounts, ExplicitBounds, Min, Max, AggregationTemporality");
-    private readonly TableBuffer _exponentialHistogram = new(
-        ExponentialHistogramTable,
-        MetricColumns + ", Count, Sum, Scale, ZeroCount, PositiveOffset, PositiveBucketCounts, NegativeOffset, NegativeBucketCounts, Min, Max, AggregationTemporality");
-    private readonly TableBuffer _summary = new(SummaryTable, MetricColumns + ", Count, Sum, ValueAtQuantiles.Quantile, ValueAtQuantiles.Value");
+    private readonly TableBuffer _logs;
+    private readonly TableBuffer _traces;
+    private readonly TableBuffer _gauge;
+    private readonly TableBuffer _sum;
+    private readonly TableBuffer _histogram;
+    private readonly TableBuffer _exponentialHistogram;
+    private readonly TableBuffer _summary;
     private readonly TableBuffer[] _all;
     private readonly AttributeRuns _attributeRuns = new();
 
-    public TableWriterSet()
+    /// <param name="gzip">Compress each table's rows as they are appended (<see cref="TableBuffer"/>), for a client that sends gzip.</param>
+    public TableWriterSet(bool gzip = false)
     {
+        _logs = new(LogsTable, LogColumns, gzip);
+        _traces = new(TracesTable, TraceColumns, gzip);
+        _gauge = new(GaugeTable, MetricColumns + ", Value", gzip);
+        _sum = new(SumTable, MetricColumns + ", Value, AggregationTemporality, IsMonotonic", gzip);
+        _histogram = new(HistogramTable, MetricColumns + ", Count, Sum, BucketCounts, ExplicitBounds, Min, Max, AggregationTemporality", gzip);
+        _exponentialHistogram = new(
+            ExponentialHistogramTable,
+            MetricColumns + ", Count, Sum, Scale, ZeroCount, PositiveOffset, PositiveBucketCounts, NegativeOffset, NegativeBucketCounts, Min, Max, AggregationTemporality",
+            gzip);
+        _summary = new(SummaryTable, MetricColumns + ", Count, Sum, ValueAtQuantiles.Quantile, ValueAtQuantiles.Value", gzip);
         _all = [_logs, _traces, _gauge, _sum, _histogram, _exponentialHistogram, _summary];
     }
 
@@ -75,7 +84,7 @@ internal sealed class TableWriterSet : IDisposable
         }
     }
 
-    /// <summary>Encoded bytes waiting in all buffers.</summary>
+    /// <summary>RowBinary bytes waiting in all buffers, compressed or not.</summary>
     public long PendingBytes
     {
         get
@@ -83,7 +92,7 @@ internal sealed class TableWriterSet : IDisposable
             long bytes = 0;
             foreach (var table in _all)
             {
-                bytes += table.Bytes;
+                bytes += table.TotalBytes;
             }
 
             return bytes;
@@ -153,6 +162,12 @@ internal sealed class TableWriterSet : IDisposable
                 table.Truncate(mark);
                 throw;
             }
+        }
+
+        // The row memo's offsets into the buffers end with this batch.
+        foreach (var table in _all)
+        {
+            table.Seal();
         }
     }
 

@@ -123,7 +123,7 @@ internal sealed class ClickHouseExporter : BackgroundService
         var free = new Stack<PendingFlush>();
         for (int i = 0; i <= _consumers; i++)
         {
-            var buffer = new PendingFlush();
+            var buffer = new PendingFlush(_client.Gzip);
 
             // A batch stops taking records at MaxBatchBytes, so it ends at most one request (at most
             // max_decompressed_size, 8 MiB by default; ~1 MiB typically) past it.
@@ -367,9 +367,9 @@ internal sealed class ClickHouseExporter : BackgroundService
     }
 
     /// <summary>One buffer of rows (a writer per table) and what of the spool they cover, not yet past the checkpoint.</summary>
-    private sealed class PendingFlush : IDisposable
+    private sealed class PendingFlush(bool gzip) : IDisposable
     {
-        public TableWriterSet Writers { get; } = new();
+        public TableWriterSet Writers { get; } = new(gzip);
 
         public int Records { get; set; }
 

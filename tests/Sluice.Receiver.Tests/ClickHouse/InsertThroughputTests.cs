@@ -46,7 +46,7 @@ public sealed class InsertThroughputTests(ClickHouseServer server, ITestOutputHe
             batch.Logs.Add(log);
         }
 
-        using var writers = new TableWriterSet();
+        using var writers = new TableWriterSet(client.Gzip);
         ulong time = 1_763_900_000_000_000_000UL;
         UInt128 id = 1;
         var encode = new Stopwatch();
@@ -70,7 +70,7 @@ public sealed class InsertThroughputTests(ClickHouseServer server, ITestOutputHe
 
             encode.Stop();
             var table = writers.NonEmpty.Single();
-            bytes += table.Bytes;
+            bytes += table.TotalBytes;
             insert.Start();
             await client.InsertAsync(table, CancellationToken.None);
             insert.Stop();

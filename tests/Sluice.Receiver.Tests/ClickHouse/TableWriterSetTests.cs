@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.IO.Compression;
 using System.Text.Json;
 using Sluice.Receiver.ClickHouse;
 using Sluice.Testing;
@@ -362,9 +363,76 @@ public sealed class TableWriterSetTests(ClickHouseServer server)
         Assert.Empty(writers.NonEmpty);
     }
 
+    [Fact]
+    public void Append_GzipWriters_BodyIsTheRowBinaryOfUncompressedWritersGzipped()
+    {
+        // Five batches of ~0.5 MiB: the rows are sealed into the gzip body at 1 MiB, twice, and the rest at the end.
+        using var plain = new TableWriterSet();
+        using var gzip = new TableWriterSet(gzip: true);
+        var expected = new List<byte>();
+        for (int b = 0; b < 5; b++)
+        {
+            var batch = LargeLogs(b, 1000);
+            plain.Append(batch);
+            gzip.Append(batch);
+            expected.AddRange(plain.NonEmpty.Single().Data.ToArray());
+            plain.Clear();
+            Assert.Equal(expected.Count, gzip.PendingBytes);
+        }
+
+        var table = gzip.NonEmpty.Single();
+        Assert.InRange(table.Bytes, 1, 1024 * 1024); // only the rows since the last seal are still in the buffer
+        byte[] body = table.Body().ToArray();
+
+        Assert.Equal(5000, table.Rows);
+        Assert.Equal(expected, Gunzip(body));
+        Assert.True(body.Length < expected.Count / 4, $"{body.Length} bytes of gzip for {expected.Count} of RowBinary");
+        Assert.Equal(body, table.Body().ToArray()); // an insert retried sends the same bytes
+    }
+
+    [Fact]
+    public void Clear_GzipWritersAfterBody_NextBodyHoldsOnlyNewRows()
+    {
+        using var plain = new TableWriterSet();
+        using var gzip = new TableWriterSet(gzip: true);
+        gzip.Append(LargeLogs(0, 3000));
+        _ = gzip.NonEmpty.Single().Body();
+
+        gzip.Clear();
+        var batch = LargeLogs(1, 10);
+        gzip.Append(batch);
+        plain.Append(batch);
+
+        Assert.Equal(plain.NonEmpty.Single().Data.ToArray(), Gunzip(gzip.NonEmpty.Single().Body().ToArray()));
+    }
+
+    private static TelemetryBatch LargeLogs(int batchNumber, int count)
+    {
+        var batch = Batch();
+        var resource = Resource();
+        var scope = Scope();
+        for (int i = 0; i < count; i++)
+        {
+            var log = Log((UInt128)((batchNumber * 100_000) + i + 1), Time + (ulong)i, resource, scope);
+            log.Body = string.Create(CultureInfo.InvariantCulture, $"event {batchNumber}/{i}: ") + new string((char)('a' + (i % 26)), 200);
+            batch.Logs.Add(log);
+        }
+
+        return batch;
+    }
+
+    private static byte[] Gunzip(byte[] gzip)
+    {
+        using var input = new GZipStream(new MemoryStream(gzip), CompressionMode.Decompress);
+        using var output = new MemoryStream();
+        input.CopyTo(output);
+        return output.ToArray();
+    }
+
     internal static async Task InsertAllAsync(ClickHouseClient client, TelemetryBatch batch, int expectedRows)
     {
-        using var writers = new TableWriterSet();
+        // As the exporter makes them: compressing as they fill when the client sends gzip.
+        using var writers = new TableWriterSet(client.Gzip);
         writers.Append(batch);
         Assert.Equal(expectedRows, writers.PendingRows);
         foreach (var table in writers.NonEmpty)
