@@ -27,12 +27,16 @@ internal sealed class ClickHouseExporter : BackgroundService
 
     // A batch is inserted at send_batch_size rows or at this many encoded bytes, whichever comes
     // first: with num_consumers batches in flight plus one filling, this bounds what the exporter
-    // holds in memory whatever the events' size (100 000 typical events encode to ~90 MiB, so
-    // they go in inserts of ~55 000: still far above the thousands ClickHouse wants per insert).
+    // holds in memory whatever the events' size. Uncompressed, a batch holds its RowBinary
+    // (100 000 typical events encode to ~96 MiB, so they go in inserts of ~50 000: still far above
+    // the thousands ClickHouse wants per insert). With gzip it holds its compressed body (~1/13),
+    // so send_batch_size decides for typical events and the bound only stops very large ones.
     private const long MaxBatchBytes = 48L * 1024 * 1024;
+    private const long MaxGzipBatchBytes = 128L * 1024 * 1024;
 
     private readonly FileSpool _spool;
     private readonly ClickHouseClient _client;
+    private readonly long _maxBatchBytes;
     private readonly ReceiverMetrics _metrics;
     private readonly ReceiverState _state;
     private readonly TimeProvider _time;
@@ -62,6 +66,7 @@ internal sealed class ClickHouseExporter : BackgroundService
         _deadLetters = new DeadLetters(Path.Combine(config.Spool.Directory, "dead-letter"));
         _spool = spool;
         _client = client;
+        _maxBatchBytes = client.Gzip ? MaxGzipBatchBytes : MaxBatchBytes;
         _metrics = metrics;
         _state = state;
         _time = time;
@@ -125,9 +130,9 @@ internal sealed class ClickHouseExporter : BackgroundService
         {
             var buffer = new PendingFlush(_client.Gzip);
 
-            // A batch stops taking records at MaxBatchBytes, so it ends at most one request (at most
+            // A batch stops taking records at its byte bound, so it ends at most one request (at most
             // max_decompressed_size, 8 MiB by default; ~1 MiB typically) past it.
-            buffer.Writers.ExpectUpTo((int)(MaxBatchBytes + Math.Min(_maxRecordBytes, 16L * 1024 * 1024)));
+            buffer.Writers.ExpectUpTo((int)(_maxBatchBytes + Math.Min(_maxRecordBytes, 16L * 1024 * 1024)));
             buffers.Add(buffer);
             free.Push(buffer);
         }
@@ -299,7 +304,7 @@ internal sealed class ClickHouseExporter : BackgroundService
         return _decompressed.Memory;
     }
 
-    private bool Full(TableWriterSet writers) => writers.PendingRows >= _batchSize || writers.PendingBytes >= MaxBatchBytes;
+    private bool Full(TableWriterSet writers) => writers.PendingRows >= _batchSize || writers.PendingBytes >= _maxBatchBytes;
 
     /// <summary>Inserts every table of <paramref name="pending"/> not inserted yet, retrying until it succeeds.</summary>
     private async Task InsertAsync(PendingFlush pending, CancellationToken cancellationToken)
