@@ -15,7 +15,7 @@ namespace Sluice.Receiver.ClickHouse;
 /// <see cref="Seal"/> moves the complete rows into the insert's gzip body, so the buffer holds
 /// the rows since (up to a megabyte and one request's) and a batch costs its compressed size in
 /// memory, 1/13 of its RowBinary for the bench's typical events, rather than the whole RowBinary
-/// (48 MiB for a full batch, and the exporter holds three batches at once).
+/// (~96 MiB for 100 000 typical rows, and the exporter holds three batches at once).
 /// </remarks>
 internal sealed class TableBuffer : IDisposable
 {

@@ -131,8 +131,12 @@ internal sealed class ClickHouseExporter : BackgroundService
             var buffer = new PendingFlush(_client.Gzip);
 
             // A batch stops taking records at its byte bound, so it ends at most one request (at most
-            // max_decompressed_size, 8 MiB by default; ~1 MiB typically) past it.
-            buffer.Writers.ExpectUpTo((int)(_maxBatchBytes + Math.Min(_maxRecordBytes, 16L * 1024 * 1024)));
+            // max_decompressed_size, 8 MiB by default; ~1 MiB typically) past it. With gzip the
+            // buffers hold a megabyte and one request at most, and grow only as far as that needs.
+            if (!_client.Gzip)
+            {
+                buffer.Writers.ExpectUpTo((int)(_maxBatchBytes + Math.Min(_maxRecordBytes, 16L * 1024 * 1024)));
+            }
             buffers.Add(buffer);
             free.Push(buffer);
         }
