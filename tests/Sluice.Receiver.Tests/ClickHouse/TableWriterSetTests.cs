@@ -366,7 +366,8 @@ public sealed class TableWriterSetTests(ClickHouseServer server)
     [Fact]
     public void Append_GzipWriters_BodyIsTheRowBinaryOfUncompressedWritersGzipped()
     {
-        // Five batches of ~0.5 MiB: the rows are sealed into the gzip body at 1 MiB, twice, and the rest at the end.
+        // Five batches of ~0.97 MiB each: the buffer seals its rows into the gzip body once they pass
+        // 1 MiB (after the second batch and the fourth), and the fifth's when the body is taken.
         using var plain = new TableWriterSet();
         using var gzip = new TableWriterSet(gzip: true);
         var expected = new List<byte>();
@@ -382,6 +383,7 @@ public sealed class TableWriterSetTests(ClickHouseServer server)
 
         var table = gzip.NonEmpty.Single();
         Assert.InRange(table.Bytes, 1, 1024 * 1024); // only the rows since the last seal are still in the buffer
+        Assert.Equal(4L * table.Bytes, table.TotalBytes - table.Bytes); // the first four batches are in the gzip body
         byte[] body = table.Body().ToArray();
 
         Assert.Equal(5000, table.Rows);
