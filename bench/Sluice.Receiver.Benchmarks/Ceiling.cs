@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.IO.Compression;
 using System.Net.Http.Headers;
 using Sluice.Receiver.ClickHouse;
 using Sluice.Testing;
@@ -57,10 +56,13 @@ internal static class Ceiling
     {
         var pipeline = RowPipeline.Create();
         string compression = RowPipeline.ShippedCompression();
+        bool gzip = compression == "gzip";
         var bodies = new List<byte[]>();
         long rowBinary = 0;
         string columns = string.Empty;
-        using (var writers = new TableWriterSet())
+
+        // Writers as the exporter makes them: with gzip they compress the rows as they fill.
+        using (var writers = new TableWriterSet(gzip))
         {
             var batch = new TelemetryBatch();
             ulong received = (ulong)DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000;
@@ -79,8 +81,8 @@ internal static class Ceiling
                         }
 
                         columns = table.Columns;
-                        rowBinary += table.Bytes;
-                        bodies.Add(Compress(table.Data.Span, compression));
+                        rowBinary += table.TotalBytes;
+                        bodies.Add((gzip ? table.Body() : table.Data).ToArray());
                     }
 
                     writers.Clear();
@@ -105,7 +107,7 @@ internal static class Ceiling
                 int i;
                 while ((i = Interlocked.Increment(ref next)) < bodies.Count)
                 {
-                    await InsertAsync(http, clickHouse.Url, db, columns, bodies[i], compression);
+                    await InsertAsync(http, clickHouse.Url, db, columns, bodies[i], gzip);
                 }
             }));
             return (db, clock.Elapsed.TotalSeconds, ClickHouseCpu() - cpu);
@@ -174,12 +176,12 @@ internal static class Ceiling
         return db;
     }
 
-    private static async Task InsertAsync(HttpClient http, string url, string db, string columns, byte[] body, string compression)
+    private static async Task InsertAsync(HttpClient http, string url, string db, string columns, byte[] body, bool gzip)
     {
         string sql = $"INSERT INTO {db}.{TableWriterSet.LogsTable} ({columns}) FORMAT RowBinary";
         using var content = new ByteArrayContent(body);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        if (compression == "gzip")
+        if (gzip)
         {
             content.Headers.ContentEncoding.Add("gzip");
         }
@@ -189,22 +191,5 @@ internal static class Ceiling
         {
             throw new InvalidOperationException($"ClickHouse refused the ceiling insert ({(int)response.StatusCode}): {await response.Content.ReadAsStringAsync()}");
         }
-    }
-
-    // As the receiver compresses its inserts (ClickHouseClient): gzip at the fastest level, or not at all.
-    private static byte[] Compress(ReadOnlySpan<byte> data, string compression)
-    {
-        if (compression != "gzip")
-        {
-            return data.ToArray();
-        }
-
-        using var output = new MemoryStream(data.Length / 4);
-        using (var gzip = new GZipStream(output, CompressionLevel.Fastest))
-        {
-            gzip.Write(data);
-        }
-
-        return output.ToArray();
     }
 }

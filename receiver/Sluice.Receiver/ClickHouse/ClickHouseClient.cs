@@ -18,7 +18,6 @@ namespace Sluice.Receiver.ClickHouse;
 internal sealed class ClickHouseClient : IDisposable
 {
     private readonly HttpClient _http;
-    private readonly bool _gzip;
 
     public ClickHouseClient(ClickHouseExporterConfig config)
         : this(config, new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AutomaticDecompression = DecompressionMethods.None })
@@ -34,7 +33,7 @@ internal sealed class ClickHouseClient : IDisposable
             throw new ArgumentException($"ClickHouse database '{config.Database}' must be letters, digits and underscores.", nameof(config));
         }
 
-        _gzip = config.Compress switch
+        Gzip = config.Compress switch
         {
             "gzip" => true,
             "none" or "" => false,
@@ -52,7 +51,7 @@ internal sealed class ClickHouseClient : IDisposable
     }
 
     /// <summary>Whether inserts go gzip-compressed (<c>compress: gzip</c>): the exporter's buffers then compress as they fill.</summary>
-    public bool Gzip => _gzip;
+    public bool Gzip { get; }
 
     /// <summary>The database Sluice's tables live in.</summary>
     public string Database { get; }

@@ -73,22 +73,12 @@ internal sealed class TableBuffer : IDisposable
     /// row boundary, with no offset into the buffer still in use (the writers call it at the end
     /// of each batch they append).
     /// </summary>
-    public void Seal(bool force = false)
+    public void Seal()
     {
-        if (_compressed is null || _length == 0 || (!force && _length < SealBytes))
+        if (_compressed is not null && _length >= SealBytes)
         {
-            return;
+            Compress();
         }
-
-        if (_finished)
-        {
-            throw new InvalidOperationException($"The {Table} body was already finished for its insert; clear it before appending more.");
-        }
-
-        _gzip ??= new GZipStream(_compressed, CompressionLevel.Fastest, leaveOpen: true);
-        _gzip.Write(_buffer, 0, _length);
-        _sealedBytes += _length;
-        _length = 0;
     }
 
     /// <summary>
@@ -104,7 +94,11 @@ internal sealed class TableBuffer : IDisposable
 
         if (!_finished)
         {
-            Seal(force: true);
+            if (_length > 0)
+            {
+                Compress();
+            }
+
             _gzip?.Dispose();
             _gzip = null;
             _finished = true;
@@ -266,6 +260,20 @@ internal sealed class TableBuffer : IDisposable
         }
 
         _buffer[_length++] = (byte)value;
+    }
+
+    // Moves the buffer's rows into the gzip body.
+    private void Compress()
+    {
+        if (_finished)
+        {
+            throw new InvalidOperationException($"The {Table} body was already finished for its insert; clear it before appending more.");
+        }
+
+        _gzip ??= new GZipStream(_compressed!, CompressionLevel.Fastest, leaveOpen: true);
+        _gzip.Write(_buffer, 0, _length);
+        _sealedBytes += _length;
+        _length = 0;
     }
 
     private void Ensure(int more)

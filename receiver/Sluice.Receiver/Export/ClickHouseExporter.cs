@@ -137,6 +137,7 @@ internal sealed class ClickHouseExporter : BackgroundService
             {
                 buffer.Writers.ExpectUpTo((int)(_maxBatchBytes + Math.Min(_maxRecordBytes, 16L * 1024 * 1024)));
             }
+
             buffers.Add(buffer);
             free.Push(buffer);
         }
