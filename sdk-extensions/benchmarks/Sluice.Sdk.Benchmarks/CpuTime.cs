@@ -4,10 +4,10 @@ using System.Runtime.InteropServices;
 namespace Sluice.Sdk.Benchmarks;
 
 /// <summary>
-/// The three calls of <see cref="ProcessorBenchmarks"/>, timed by this thread's CPU time
+/// The four calls of <see cref="ProcessorBenchmarks"/>, timed by this thread's CPU time
 /// (CLOCK_THREAD_CPUTIME_ID, Linux) instead of the wall clock. On a shared machine other processes
 /// take the cores away mid-measurement, which inflates wall-clock means but not the thread's own
-/// CPU time. Rounds alternate between the calls so drift reaches all three alike; the median
+/// CPU time. Rounds alternate between the calls so drift reaches all four alike; the median
 /// round is reported, with allocations per call from the thread's allocation counter.
 /// </summary>
 internal static class CpuTime
@@ -17,6 +17,7 @@ internal static class CpuTime
         "ILogger event, plain OpenTelemetry",
         "ILogger event, Sluice",
         "SluiceTelemetry.TrackAction",
+        "ILogger event, Sluice, new hashed value",
     ];
 
     public static void Run(int callsPerRound, int rounds)
@@ -80,10 +81,17 @@ internal static class CpuTime
                 }
 
                 break;
-            default:
+            case 2:
                 for (var i = 0; i < calls; i++)
                 {
                     benchmarks.SluiceTrackAction();
+                }
+
+                break;
+            default:
+                for (var i = 0; i < calls; i++)
+                {
+                    benchmarks.SluiceNewValue();
                 }
 
                 break;

@@ -21,6 +21,8 @@ public class ProcessorBenchmarks : IDisposable
     private static readonly Action<ILogger, string, string, Exception?> Saved =
         LoggerMessage.Define<string, string>(LogLevel.Information, new EventId(1, "document.saved"), "Saved {Format} to {Path}");
 
+    // More distinct paths than the hash cache holds (4 096), so every call hashes a value not seen before.
+    private readonly string[] _newPaths = [.. Enumerable.Range(0, 1 << 16).Select(i => $"/home/user{i}/notes.md")];
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "sluice-bench", Guid.NewGuid().ToString("N"));
     private ILoggerFactory _plain = null!;
     private ILoggerFactory _sluice = null!;
@@ -29,6 +31,7 @@ public class ProcessorBenchmarks : IDisposable
     private SluiceRuntime _runtime = null!;
     private SluiceTelemetry _telemetry = null!;
     private SluiceProcessor _processor = null!;
+    private int _nextPath;
 
     [GlobalSetup]
     public void Setup()
@@ -78,6 +81,9 @@ public class ProcessorBenchmarks : IDisposable
 
     [Benchmark(Description = "ILogger event, Sluice (rules + schema + hash one attribute + hash user id)")]
     public void Sluice() => Saved(_sluiceLogger, "markdown", "/home/alice/notes.md", null);
+
+    [Benchmark(Description = "ILogger event, Sluice, the hashed attribute's value not seen before")]
+    public void SluiceNewValue() => Saved(_sluiceLogger, "markdown", _newPaths[_nextPath++ & (_newPaths.Length - 1)], null);
 
     [Benchmark(Description = "SluiceTelemetry.TrackAction with one custom property")]
     public void SluiceTrackAction() => _telemetry.TrackAction(new UserAction { Name = "click", Target = "save", Page = "Editor" }, [new("theme", "dark")]);
