@@ -161,7 +161,7 @@ internal sealed class SluiceProcessor : CompositeProcessor<LogRecord>
                     switch (privacy.ActionFor(attribute.Key))
                     {
                         case PrivacyAction.Hash:
-                            attribute = new(attribute.Key, privacy.Hash(attribute.Value));
+                            attribute = new(attribute.Key, new HashedValue(privacy, attribute.Value));
                             redacted = true;
                             break;
                         case PrivacyAction.Drop:

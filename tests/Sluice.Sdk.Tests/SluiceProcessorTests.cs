@@ -10,6 +10,9 @@ namespace Sluice.Sdk.Tests;
 
 public sealed class SluiceProcessorTests : IDisposable
 {
+    private static readonly Action<ILogger, string, string, int, Exception?> SignedUp =
+        LoggerMessage.Define<string, string, int>(LogLevel.Information, new EventId(3, "signup"), "{Email} signed up for {Plan} with {Pin}");
+
     private readonly TempFolder _folder = new();
     private readonly ConsoleEventListener _listener = new();
 
@@ -110,6 +113,46 @@ public sealed class SluiceProcessorTests : IDisposable
         Assert.Equal(new PrivacyFilter(options.Privacy).Hash("bob@contoso.com"), email);
         Assert.Equal(new PrivacyFilter(options.Privacy).Hash("alice@contoso.com"), record.Attributes[SluiceAttributes.UserId]);
         Assert.Equal("external", record.Attributes[SluiceAttributes.UserKind]);
+    }
+
+    [Fact]
+    public async Task OnEnd_HashedAttributes_RecordLeavesTheProcessorWithOnlyTheirHashAsText()
+    {
+        // The hash is computed when the exporter writes the value (HashedValue.ToString), so what a
+        // channel's processor receives must already write as the hash: the text, a number's
+        // invariant text, and no formatted message that could carry them.
+        var options = SdkHarness.DefaultOptions(_folder.Path);
+        options.Privacy.Attributes["Email"] = PrivacyAction.Hash;
+        options.Privacy.Attributes["Pin"] = PrivacyAction.Hash;
+        var runtime = new SluiceRuntime(options, TimeProvider.System, new FakeReceiver());
+        var seen = new List<(string? Email, string? Pin, string? Plan, string? Message)>();
+        try
+        {
+            var capture = new CaptureProcessor(record =>
+            {
+                string? Text(string key) => record.Attributes!.FirstOrDefault(a => a.Key == key).Value?.ToString();
+                seen.Add((Text("Email"), Text("Pin"), Text("Plan"), record.FormattedMessage));
+            });
+            using (var loggers = LoggerFactory.Create(b => b.AddOpenTelemetry(o =>
+            {
+                o.IncludeFormattedMessage = true;
+                o.AddProcessor(new SluiceProcessor(runtime, [capture]));
+            })))
+            {
+                SignedUp(loggers.CreateLogger("signup"), "bob@contoso.com", "pro", 1234, null);
+            }
+        }
+        finally
+        {
+            await runtime.StopAsync();
+        }
+
+        var hasher = new PrivacyFilter(options.Privacy);
+        var (email, pin, plan, message) = Assert.Single(seen);
+        Assert.Equal(hasher.Hash("bob@contoso.com"), email);
+        Assert.Equal(hasher.Hash("1234"), pin);
+        Assert.Equal("pro", plan);
+        Assert.Null(message);
     }
 
     [Fact]
@@ -223,6 +266,11 @@ public sealed class SluiceProcessorTests : IDisposable
         Assert.Equal(10_000, records.Select(r => r.Attributes[SluiceAttributes.EventId]).Distinct().Count());
         Assert.Equal(Enumerable.Range(0, 10_000).Select(i => (long)i), records.Select(r => (long)r.Attributes["i"]!).Order());
         Assert.Equal(0, sdk.Runtime.Store.FileCount);
+    }
+
+    private sealed class CaptureProcessor(Action<OpenTelemetry.Logs.LogRecord> onEnd) : OpenTelemetry.BaseProcessor<OpenTelemetry.Logs.LogRecord>
+    {
+        public override void OnEnd(OpenTelemetry.Logs.LogRecord data) => onEnd(data);
     }
 
     private static HttpResponseMessage GrpcOk()

@@ -7,9 +7,11 @@ using Sluice.Sdk.Schema;
 namespace Sluice.Sdk.Privacy;
 
 /// <summary>
-/// Applies the privacy policy to one attribute at a time, on the app's thread before the event
-/// is queued, so nothing sensitive reaches the batch queue, the offline store or the wire in
-/// clear. Hashing is HMAC-SHA256 through <see cref="HmacRedactor"/> (output <c>keyId:base64</c>).
+/// The privacy policy: which attributes are hashed or dropped, and the keyed hash itself. The
+/// SDK's processor asks it about every attribute on the app's thread, drops what the policy drops
+/// there, and puts a <see cref="HashedValue"/> in place of what it hashes, so nothing sensitive
+/// reaches the offline store or the wire in clear. Hashing is HMAC-SHA256 through
+/// <see cref="HmacRedactor"/> (output <c>keyId:base64</c>).
 /// </summary>
 internal sealed class PrivacyFilter
 {
