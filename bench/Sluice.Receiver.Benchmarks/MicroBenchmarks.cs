@@ -36,7 +36,11 @@ public class HotPathBenchmarks : IDisposable
     private const int Events = 1000;
 
     private RowPipeline _pipeline = null!;
+    private const int VariedRequests = 64;
+
     private byte[] _raw = null!;
+    private byte[][] _varied = null!;
+    private int _nextVaried;
     private byte[] _gzip = null!;
     private byte[] _inflated = null!;
     private TelemetryBatch _batch = null!;
@@ -50,6 +54,7 @@ public class HotPathBenchmarks : IDisposable
     {
         _pipeline = RowPipeline.Create();
         _raw = Workload.Request("micro", 999_999, 0, Events, EventShape.Typical);
+        _varied = [.. Enumerable.Range(1, VariedRequests).Select(r => Workload.Request("micro", 999_999, r, Events, EventShape.Typical))];
         _gzip = Workload.Gzip(_raw);
         _inflated = new byte[_raw.Length + 1];
         _batch = new TelemetryBatch();
@@ -101,6 +106,18 @@ public class HotPathBenchmarks : IDisposable
     public int Decode()
     {
         _pipeline.Decode(_raw, _batch, _now);
+        return _batch.Count;
+    }
+
+    /// <summary>
+    /// <see cref="Decode"/>, each call of a different request of 64 (another device, session, user
+    /// and values), as a stream of clients gives them: the decoder's string and number tables
+    /// (<c>Utf8Interner</c>, <c>NumberTexts</c>) do not find the previous call's values again.
+    /// </summary>
+    [Benchmark(OperationsPerInvoke = Events)]
+    public int DecodeVaried()
+    {
+        _pipeline.Decode(_varied[_nextVaried++ % VariedRequests], _batch, _now);
         return _batch.Count;
     }
 
