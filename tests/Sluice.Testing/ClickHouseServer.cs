@@ -16,9 +16,9 @@ public sealed class ClickHouseServer : IAsyncLifetime, IDisposable
     /// <c>MALLOC_CONF</c> for the server, unless the environment sets one: jemalloc keeps the memory
     /// ClickHouse frees instead of handing it back to the OS. Debian's ClickHouse links the system's
     /// jemalloc, whose defaults give freed pages back within seconds (blocks over 8 MiB at once), so
-    /// every insert of 100 000 rows faulted its column buffers in again: on the 2-core VM it cut
-    /// ClickHouse's CPU per inserted row from 60–73 to 20–26 CPU-seconds per million (bench/README.md).
-    /// <c>./sluice up</c> starts its server with the same setting.
+    /// every insert of 100 000 rows faulted its column buffers in again. Keeping them cut ClickHouse's
+    /// CPU per inserted row on the 2-core VM from 60–73 to 20–26 CPU-seconds per million
+    /// (bench/README.md). <c>./sluice up</c> starts its server with the same setting.
     /// </summary>
     public const string JemallocSettings = "dirty_decay_ms:-1,muzzy_decay_ms:-1";
 
