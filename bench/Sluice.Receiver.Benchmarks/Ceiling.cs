@@ -82,7 +82,7 @@ internal static class Ceiling
 
                         columns = table.Columns;
                         rowBinary += table.TotalBytes;
-                        bodies.Add((gzip ? table.Body() : table.Data).ToArray());
+                        bodies.Add(table.Body().ToArray());
                     }
 
                     writers.Clear();

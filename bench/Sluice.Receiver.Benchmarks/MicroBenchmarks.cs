@@ -34,10 +34,9 @@ public sealed record MicroResult
 public class HotPathBenchmarks : IDisposable
 {
     private const int Events = 1000;
-
-    private RowPipeline _pipeline = null!;
     private const int VariedRequests = 64;
 
+    private RowPipeline _pipeline = null!;
     private byte[] _raw = null!;
     private byte[][] _varied = null!;
     private int _nextVaried;

@@ -92,7 +92,7 @@ internal sealed class ClickHouseClient : IDisposable
         using var request = new HttpRequestMessage(HttpMethod.Post, "?query=" + Uri.EscapeDataString(sql))
         {
             // The buffer compressed its rows as they came when the exporter made it for a gzip client (see TableBuffer).
-            Content = new ReadOnlyMemoryContent(table.Gzip ? table.Body() : table.Data),
+            Content = new ReadOnlyMemoryContent(table.Body()),
         };
         if (table.Gzip)
         {

@@ -82,14 +82,15 @@ internal sealed class TableBuffer : IDisposable
     }
 
     /// <summary>
-    /// With gzip, the insert's body: every row, gzip-compressed. The first call seals what is
-    /// left and ends the gzip stream; later calls (an insert retried) return the same bytes.
+    /// The insert's body: every row, gzip-compressed with <see cref="Gzip"/>, else <see cref="Data"/>.
+    /// With gzip the first call seals what is left and ends the gzip stream; later calls (an insert
+    /// retried) return the same bytes.
     /// </summary>
     public ReadOnlyMemory<byte> Body()
     {
         if (_compressed is null)
         {
-            throw new InvalidOperationException($"The {Table} buffer does not compress as it goes; send its Data.");
+            return Data;
         }
 
         if (!_finished)
