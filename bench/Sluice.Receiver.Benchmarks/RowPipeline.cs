@@ -52,6 +52,9 @@ internal sealed class RowPipeline
     /// <summary>How the shipped config compresses inserts (<c>exporters.clickhouse.compress</c>).</summary>
     public static string ShippedCompression() => ShippedConfig().ClickHouse.Compress;
 
+    /// <summary>Rows per insert in the shipped config (<c>processors.batch.send_batch_size</c>).</summary>
+    public static int ShippedBatchSize() => ShippedConfig().Batch.SendBatchSize;
+
     private static ReceiverConfig ShippedConfig()
     {
         string root = RepositoryRoot.Find();
