@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using Sluice.Receiver.ClickHouse;
+using Sluice.Receiver.Export;
 using Sluice.Testing;
 using Sluice.Transforms.Model;
 
@@ -13,6 +14,7 @@ public sealed record CeilingResult
 
     public int Inserts { get; init; }
 
+    /// <summary>Rows per insert, on average.</summary>
     public int RowsPerInsert { get; init; }
 
     public double RowBinaryMiB { get; init; }
@@ -46,13 +48,15 @@ public sealed record CeilingResult
 /// The same rows the receiver wrote (the load generator's requests, decoded and transformed by the
 /// receiver's own code, encoded by its own <see cref="TableWriterSet"/>) inserted straight into a fresh
 /// database with the same schema (the receiver's migrations), as RowBinary compressed up front the way
-/// the receiver compresses its inserts (the shipped config's <c>compress</c>), in inserts of the
-/// receiver's <c>send_batch_size</c>. Only the inserts are timed: this is what
+/// the receiver compresses its inserts (the shipped config's <c>compress</c>), in batches ended where
+/// the receiver's exporter ends them (<c>send_batch_size</c> rows or its byte bound). Only the inserts are timed: this is what
 /// ClickHouse alone takes on this machine, the ceiling the end-to-end figure is measured against.
 /// </summary>
 internal static class Ceiling
 {
-    public static async Task<CeilingResult> MeasureAsync(ClickHouseServer clickHouse, int? clickHousePid, string run, int runNumber, int requests, int eventsPerRequest, EventShape shape, int rowsPerInsert)
+    // asExporter: batches end where the exporter ends them (rowsPerInsert rows or its byte bound),
+    // otherwise at exactly rowsPerInsert rows (the ceiling verb, to compare insert sizes).
+    public static async Task<CeilingResult> MeasureAsync(ClickHouseServer clickHouse, int? clickHousePid, string run, int runNumber, int requests, int eventsPerRequest, EventShape shape, int rowsPerInsert, bool asExporter)
     {
         var pipeline = RowPipeline.Create();
         string compression = RowPipeline.ShippedCompression();
@@ -71,7 +75,8 @@ internal static class Ceiling
                 pipeline.Decode(Workload.Request(run, runNumber, r, eventsPerRequest, shape), batch, received);
                 pipeline.Transform(batch);
                 writers.Append(batch);
-                if (writers.PendingRows >= rowsPerInsert || r == requests - 1)
+                bool full = asExporter ? ClickHouseExporter.IsFull(writers, rowsPerInsert) : writers.PendingRows >= rowsPerInsert;
+                if (full || r == requests - 1)
                 {
                     foreach (var table in writers.NonEmpty)
                     {
@@ -131,7 +136,7 @@ internal static class Ceiling
         {
             Rows = rows,
             Inserts = bodies.Count,
-            RowsPerInsert = rowsPerInsert,
+            RowsPerInsert = (int)Math.Round((double)rows / bodies.Count),
             RowBinaryMiB = rowBinary / 1048576.0,
             Compression = compression,
             CompressedMiB = bodies.Sum(b => (long)b.Length) / 1048576.0,
@@ -161,7 +166,7 @@ internal static class Ceiling
         Console.WriteLine("rows/insert  inserts  one at a time rows/s  CH CPU-s/M  two at a time rows/s  CH CPU-s/M");
         foreach (int size in sizes)
         {
-            var r = await MeasureAsync(clickHouse, pid, "ceiling", 1, requests, 1000, EventShape.Typical, size);
+            var r = await MeasureAsync(clickHouse, pid, "ceiling", 1, requests, 1000, EventShape.Typical, size, asExporter: false);
             Console.WriteLine(string.Create(c, $"{size,11} {r.Inserts,8} {r.SequentialRowsPerSecond,21:F0} {r.SequentialClickHouseCpuPerMillion,11:F1} {r.ParallelRowsPerSecond,20:F0} {r.ParallelClickHouseCpuPerMillion,11:F1}"));
         }
 

@@ -241,7 +241,7 @@ internal sealed class Harness(HarnessOptions options)
         double capacity = Sustained(full);
 
         Say($"ceiling: {options.CeilingRequests * EventsPerRequest} of the same rows straight into ClickHouse");
-        results.Ceiling = await Ceiling.MeasureAsync(clickHouse, clickHousePid, fullRun.Run, fullRun.Number, Math.Min(options.CeilingRequests, full.EventsAcked > 0 ? (int)(full.EventsAcked / EventsPerRequest) : options.CeilingRequests), EventsPerRequest, EventShape.Typical, RowPipeline.ShippedBatchSize());
+        results.Ceiling = await Ceiling.MeasureAsync(clickHouse, clickHousePid, fullRun.Run, fullRun.Number, Math.Min(options.CeilingRequests, full.EventsAcked > 0 ? (int)(full.EventsAcked / EventsPerRequest) : options.CeilingRequests), EventsPerRequest, EventShape.Typical, RowPipeline.ShippedBatchSize(), asExporter: true);
         Say(string.Create(CultureInfo.InvariantCulture, $"ceiling: {results.Ceiling.SequentialRowsPerSecond:F0} rows/s one insert at a time, {results.Ceiling.ParallelRowsPerSecond:F0} rows/s two at a time (ClickHouse {results.Ceiling.SequentialClickHouseCpuPerMillion:F1} and {results.Ceiling.ParallelClickHouseCpuPerMillion:F1} CPU-s per million rows)"));
 
         foreach (double share in new[] { 0.25, 0.5 })

@@ -124,7 +124,7 @@ internal static class Report
         if (r.Ceiling is { } c)
         {
             s.AppendLine();
-            s.AppendLine(C, $"ceiling (ClickHouse alone, {c.Rows} of the same rows, RowBinary gzip, {c.RowsPerInsert} rows/insert): {c.SequentialRowsPerSecond:F0} rows/s one insert at a time, {c.ParallelRowsPerSecond:F0} rows/s two at a time; ClickHouse CPU-s per million rows {c.SequentialClickHouseCpuPerMillion:F1} and {c.ParallelClickHouseCpuPerMillion:F1}");
+            s.AppendLine(C, $"ceiling (ClickHouse alone, {c.Rows} of the same rows, RowBinary gzip, {c.RowsPerInsert} rows/insert on average): {c.SequentialRowsPerSecond:F0} rows/s one insert at a time, {c.ParallelRowsPerSecond:F0} rows/s two at a time; ClickHouse CPU-s per million rows {c.SequentialClickHouseCpuPerMillion:F1} and {c.ParallelClickHouseCpuPerMillion:F1}");
         }
 
         if (r.Micro.Count > 0)
@@ -175,7 +175,7 @@ internal static class Report
         if (r.Ceiling is { } c)
         {
             s.AppendLine();
-            s.AppendLine(C, $"Ceiling (ClickHouse alone): {c.Rows} of the same rows, RowBinary compressed up front ({c.Compression}, as the receiver compresses its inserts), {c.Inserts} inserts of {c.RowsPerInsert} rows ({c.RowBinaryMiB:F0} MiB RowBinary, {c.CompressedMiB:F0} MiB compressed): **{c.SequentialRowsPerSecond:F0} rows/s** one insert at a time, **{c.ParallelRowsPerSecond:F0} rows/s** two at a time; ClickHouse took {c.SequentialClickHouseCpuPerMillion:F1} and {c.ParallelClickHouseCpuPerMillion:F1} CPU-s per million rows (compare the phases' ClickHouse column).");
+            s.AppendLine(C, $"Ceiling (ClickHouse alone): {c.Rows} of the same rows, RowBinary compressed up front ({c.Compression}, as the receiver compresses its inserts), {c.Inserts} inserts of {c.RowsPerInsert} rows on average, as the exporter ends its batches ({c.RowBinaryMiB:F0} MiB RowBinary, {c.CompressedMiB:F0} MiB compressed): **{c.SequentialRowsPerSecond:F0} rows/s** one insert at a time, **{c.ParallelRowsPerSecond:F0} rows/s** two at a time; ClickHouse took {c.SequentialClickHouseCpuPerMillion:F1} and {c.ParallelClickHouseCpuPerMillion:F1} CPU-s per million rows (compare the phases' ClickHouse column).");
         }
 
         if (r.Micro.Count > 0)

@@ -25,18 +25,19 @@ internal sealed class ClickHouseExporter : BackgroundService
 {
     private static readonly TimeSpan ShutdownFlushBudget = TimeSpan.FromSeconds(10);
 
-    // A batch is inserted at send_batch_size rows or at this many encoded bytes, whichever comes
-    // first: with num_consumers batches in flight plus one filling, this bounds what the exporter
-    // holds in memory whatever the events' size. Uncompressed, a batch holds its RowBinary
-    // (100 000 typical events encode to ~96 MiB, so they go in inserts of ~50 000: still far above
-    // the thousands ClickHouse wants per insert). With gzip it holds its compressed body (~1/13),
-    // so send_batch_size decides for typical events and the bound only stops very large ones.
-    private const long MaxBatchBytes = 48L * 1024 * 1024;
-    private const long MaxGzipBatchBytes = 128L * 1024 * 1024;
+    /// <summary>
+    /// A batch is inserted at send_batch_size rows or at this many bytes of RowBinary, whichever
+    /// comes first, compressed or not. ClickHouse takes rows for the least CPU in inserts of about
+    /// this size: with its allocator keeping freed pages, 18.16 took typical rows (~1 KB) at
+    /// 12.1-14.4 CPU-s per million in inserts of 50 000 (48 MiB) and at 19.2-23.1 in inserts of
+    /// 100 000 (96 MiB) on the bench's 2-core VM (bench/README.md, 2026-12-02). It also bounds what
+    /// the exporter holds, num_consumers batches in flight plus one filling, whatever the events' size:
+    /// uncompressed, a batch holds its RowBinary; with gzip its compressed body (~1/13).
+    /// </summary>
+    internal const long MaxBatchBytes = 48L * 1024 * 1024;
 
     private readonly FileSpool _spool;
     private readonly ClickHouseClient _client;
-    private readonly long _maxBatchBytes;
     private readonly ReceiverMetrics _metrics;
     private readonly ReceiverState _state;
     private readonly TimeProvider _time;
@@ -66,7 +67,6 @@ internal sealed class ClickHouseExporter : BackgroundService
         _deadLetters = new DeadLetters(Path.Combine(config.Spool.Directory, "dead-letter"));
         _spool = spool;
         _client = client;
-        _maxBatchBytes = client.Gzip ? MaxGzipBatchBytes : MaxBatchBytes;
         _metrics = metrics;
         _state = state;
         _time = time;
@@ -135,7 +135,7 @@ internal sealed class ClickHouseExporter : BackgroundService
             // buffers hold a megabyte and one request at most, and grow only as far as that needs.
             if (!_client.Gzip)
             {
-                buffer.Writers.ExpectUpTo((int)(_maxBatchBytes + Math.Min(_maxRecordBytes, 16L * 1024 * 1024)));
+                buffer.Writers.ExpectUpTo((int)(MaxBatchBytes + Math.Min(_maxRecordBytes, 16L * 1024 * 1024)));
             }
 
             buffers.Add(buffer);
@@ -309,7 +309,10 @@ internal sealed class ClickHouseExporter : BackgroundService
         return _decompressed.Memory;
     }
 
-    private bool Full(TableWriterSet writers) => writers.PendingRows >= _batchSize || writers.PendingBytes >= _maxBatchBytes;
+    private bool Full(TableWriterSet writers) => IsFull(writers, _batchSize);
+
+    /// <summary>Whether <paramref name="writers"/> hold a batch to insert: <paramref name="batchSize"/> rows or <see cref="MaxBatchBytes"/>.</summary>
+    internal static bool IsFull(TableWriterSet writers, int batchSize) => writers.PendingRows >= batchSize || writers.PendingBytes >= MaxBatchBytes;
 
     /// <summary>Inserts every table of <paramref name="pending"/> not inserted yet, retrying until it succeeds.</summary>
     private async Task InsertAsync(PendingFlush pending, CancellationToken cancellationToken)
