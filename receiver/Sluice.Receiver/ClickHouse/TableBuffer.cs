@@ -15,7 +15,7 @@ namespace Sluice.Receiver.ClickHouse;
 /// <see cref="Seal"/> moves the complete rows into the insert's gzip body, so the buffer holds
 /// the rows since (up to a megabyte and one request's) and a batch costs its compressed size in
 /// memory, 1/13 of its RowBinary for the bench's typical events, rather than the whole RowBinary
-/// (~96 MiB for 100 000 typical rows, and the exporter holds three batches at once).
+/// (up to 48 MiB a batch, and the exporter holds three batches at once).
 /// </remarks>
 internal sealed class TableBuffer : IDisposable
 {
@@ -24,8 +24,8 @@ internal sealed class TableBuffer : IDisposable
     /// <summary>With gzip, rows stay uncompressed until there are this many bytes of them (or the insert).</summary>
     private const int SealBytes = 1024 * 1024;
 
-    // Larger buffers are the GC's, not the shared pool's: a 100 000-row insert grows its buffer to
-    // 128 MiB through 64, 32, 16 MiB..., and the pool would keep every outgrown one resident for good.
+    // Larger buffers are the GC's, not the shared pool's: an uncompressed batch of 48 MiB grows its
+    // buffer to 64 MiB through 32, 16, 8 MiB..., and the pool would keep every outgrown one resident for good.
     private const int MaxPooledCapacity = 1024 * 1024;
 
     private readonly MemoryStream? _compressed;
