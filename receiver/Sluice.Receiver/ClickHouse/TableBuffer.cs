@@ -24,8 +24,8 @@ internal sealed class TableBuffer : IDisposable
     /// <summary>With gzip, rows stay uncompressed until there are this many bytes of them (or the insert).</summary>
     private const int SealBytes = 1024 * 1024;
 
-    // Larger buffers are the GC's, not the shared pool's: an uncompressed batch of 48 MiB grows its
-    // buffer to 64 MiB through 32, 16, 8 MiB..., and the pool would keep every outgrown one resident for good.
+    // Larger buffers are the GC's, not the shared pool's: an uncompressed batch's buffer grows through
+    // 2, 4, 8, 16 MiB to its full size (up to 56 MiB), and the pool would keep every outgrown one resident for good.
     private const int MaxPooledCapacity = 1024 * 1024;
 
     private readonly MemoryStream? _compressed;
