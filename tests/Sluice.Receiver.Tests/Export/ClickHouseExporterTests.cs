@@ -9,6 +9,7 @@ using Sluice.Receiver.Ingest;
 using Sluice.Receiver.Otlp;
 using Sluice.Receiver.Spool;
 using Sluice.Receiver.Telemetry;
+using Sluice.Receiver.Tests.ClickHouse;
 using Sluice.Receiver.Tests.EndToEnd;
 using Sluice.Testing;
 using Sluice.Transforms.Model;
@@ -26,7 +27,10 @@ public sealed class ClickHouseExporterTests : IDisposable
     public void Dispose()
     {
         _services.Dispose();
-        Directory.Delete(_folder, recursive: true);
+        if (Directory.Exists(_folder))
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
     }
 
     private ClickHouseExporter Exporter(ReceiverConfig config, FileSpool spool, ClickHouseClient client) => new(
@@ -165,6 +169,37 @@ public sealed class ClickHouseExporterTests : IDisposable
         Assert.Equal(bodies[0].Body, bodies[1].Body);
         Assert.Equal(bodies[0].Body, bodies[2].Body);
         Assert.Equal(bodies[0].Body, bodies[3].Body);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void IsFull_RowBinaryReachesTheByteBound_EndsTheBatchCompressedOrNot(bool gzip)
+    {
+        // Rows of ~1.2 KB, 1 000 at a time as requests come: never send_batch_size, only the bytes.
+        using var writers = new TableWriterSet(gzip);
+        var resource = TestBatches.Resource();
+        var scope = TestBatches.Scope();
+        string body = new('x', 1000);
+        int rows = 0;
+        while (writers.PendingBytes < ClickHouseExporter.MaxBatchBytes)
+        {
+            Assert.False(ClickHouseExporter.IsFull(writers, batchSize: int.MaxValue));
+            var batch = TestBatches.Batch();
+            for (int i = 0; i < 1000; i++)
+            {
+                rows++;
+                var log = TestBatches.Log((UInt128)rows, TestBatches.Received + (ulong)rows, resource, scope);
+                log.Body = body;
+                batch.Logs.Add(log);
+            }
+
+            writers.Append(batch);
+        }
+
+        Assert.True(ClickHouseExporter.IsFull(writers, batchSize: int.MaxValue));
+        Assert.InRange(rows, 20_000, 60_000); // 48 MiB, whether the rows wait gzip-compressed or not
+        Assert.True(ClickHouseExporter.IsFull(writers, batchSize: rows));
     }
 
     /// <summary>Answers SELECT 1 and inserts with 200; holds the first insert until released.</summary>
