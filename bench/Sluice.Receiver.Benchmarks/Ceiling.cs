@@ -151,23 +151,35 @@ internal static class Ceiling
 
     /// <summary>
     /// The <c>ceiling</c> verb: the ceiling alone, against a private ClickHouse, for each insert size
-    /// given (default 100 000 rows, the full benchmark's, and 50 000), to see what the size of an
-    /// insert is worth to ClickHouse on this machine.
+    /// given (default 100 000 rows and 50 000), to see what the size of an insert is worth to
+    /// ClickHouse on this machine; of typical events, or of the shape named by <c>--shape</c>.
     /// </summary>
     public static async Task<int> RunAsync(string[] args)
     {
         var c = System.Globalization.CultureInfo.InvariantCulture;
+        var shape = EventShape.Typical;
+        if (Array.IndexOf(args, "--shape") is int at and >= 0)
+        {
+            if (at + 1 >= args.Length || !Enum.TryParse(args[at + 1], ignoreCase: true, out shape))
+            {
+                await Console.Error.WriteLineAsync($"ceiling: --shape takes one of {string.Join(", ", Enum.GetNames<EventShape>())}");
+                return 2;
+            }
+
+            args = [.. args[..at], .. args[(at + 2)..]];
+        }
+
         int requests = args.Length > 0 ? int.Parse(args[0], c) : 1000;
         int[] sizes = args.Length > 1 ? args[1..].Select(a => int.Parse(a, c)).ToArray() : [100_000, 50_000];
         using var clickHouse = new ClickHouseServer();
         await clickHouse.StartAsync();
         int? pid = ProcCpu.ChildNamed("clickhouse");
-        Console.WriteLine($"ceiling: {requests} typical requests of 1000 events, ClickHouse {(await clickHouse.QueryAsync("SELECT version()")).Trim()}, load average {File.ReadAllText("/proc/loadavg").Trim()}");
-        Console.WriteLine("rows/insert  inserts  one at a time rows/s  CH CPU-s/M  two at a time rows/s  CH CPU-s/M");
+        Console.WriteLine($"ceiling: {requests} {shape.ToString().ToLowerInvariant()} requests of 1000 events, ClickHouse {(await clickHouse.QueryAsync("SELECT version()")).Trim()}, load average {File.ReadAllText("/proc/loadavg").Trim()}");
+        Console.WriteLine("rows/insert  MiB/insert  inserts  one at a time rows/s  CH CPU-s/M  two at a time rows/s  CH CPU-s/M");
         foreach (int size in sizes)
         {
-            var r = await MeasureAsync(clickHouse, pid, "ceiling", 1, requests, 1000, EventShape.Typical, size, asExporter: false);
-            Console.WriteLine(string.Create(c, $"{size,11} {r.Inserts,8} {r.SequentialRowsPerSecond,21:F0} {r.SequentialClickHouseCpuPerMillion,11:F1} {r.ParallelRowsPerSecond,20:F0} {r.ParallelClickHouseCpuPerMillion,11:F1}"));
+            var r = await MeasureAsync(clickHouse, pid, "ceiling", 1, requests, 1000, shape, size, asExporter: false);
+            Console.WriteLine(string.Create(c, $"{size,11} {r.RowBinaryMiB / r.Inserts,11:F1} {r.Inserts,8} {r.SequentialRowsPerSecond,21:F0} {r.SequentialClickHouseCpuPerMillion,11:F1} {r.ParallelRowsPerSecond,20:F0} {r.ParallelClickHouseCpuPerMillion,11:F1}"));
         }
 
         return 0;
