@@ -56,7 +56,7 @@ internal static class Ceiling
 {
     // asExporter: batches end where the exporter ends them (rowsPerInsert rows or its byte bound),
     // otherwise at exactly rowsPerInsert rows (the ceiling verb, to compare insert sizes).
-    public static async Task<CeilingResult> MeasureAsync(ClickHouseServer clickHouse, int? clickHousePid, string run, int runNumber, int requests, int eventsPerRequest, EventShape shape, int rowsPerInsert, bool asExporter)
+    public static async Task<CeilingResult> MeasureAsync(ClickHouseServer clickHouse, string run, int runNumber, int requests, int eventsPerRequest, EventShape shape, int rowsPerInsert, bool asExporter)
     {
         var pipeline = RowPipeline.Create();
         string compression = RowPipeline.ShippedCompression();
@@ -98,14 +98,13 @@ internal static class Ceiling
         long rows = (long)requests * eventsPerRequest;
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
 
-        double ClickHouseCpu() => clickHousePid is { } pid ? ProcCpu.ProcessSeconds(pid) : 0;
 
         // Every body into a fresh database, `atOnce` inserts in flight: seconds and ClickHouse CPU-seconds.
         async Task<(string Db, double Seconds, double Cpu)> InsertAllAsync(string prefix, int atOnce)
         {
             string db = await MigratedDatabaseAsync(clickHouse, prefix);
             int next = -1;
-            double cpu = ClickHouseCpu();
+            double cpu = ProcCpu.ClickHouseSeconds(clickHouse);
             var clock = Stopwatch.StartNew();
             await Task.WhenAll(Enumerable.Range(0, atOnce).Select(async _ =>
             {
@@ -115,7 +114,7 @@ internal static class Ceiling
                     await InsertAsync(http, clickHouse.Url, db, columns, bodies[i], gzip);
                 }
             }));
-            return (db, clock.Elapsed.TotalSeconds, ClickHouseCpu() - cpu);
+            return (db, clock.Elapsed.TotalSeconds, ProcCpu.ClickHouseSeconds(clickHouse) - cpu);
         }
 
         var (sequentialDb, sequential, sequentialCpu) = await InsertAllAsync("ceiling_seq", 1);
@@ -173,12 +172,11 @@ internal static class Ceiling
         int[] sizes = args.Length > 1 ? args[1..].Select(a => int.Parse(a, c)).ToArray() : [100_000, 50_000];
         using var clickHouse = new ClickHouseServer();
         await clickHouse.StartAsync();
-        int? pid = ProcCpu.ChildNamed("clickhouse");
         Console.WriteLine($"ceiling: {requests} {shape.ToString().ToLowerInvariant()} requests of 1000 events, ClickHouse {(await clickHouse.QueryAsync("SELECT version()")).Trim()}, load average {File.ReadAllText("/proc/loadavg").Trim()}");
         Console.WriteLine("rows/insert  MiB/insert  inserts  one at a time rows/s  CH CPU-s/M  two at a time rows/s  CH CPU-s/M");
         foreach (int size in sizes)
         {
-            var r = await MeasureAsync(clickHouse, pid, "ceiling", 1, requests, 1000, shape, size, asExporter: false);
+            var r = await MeasureAsync(clickHouse, "ceiling", 1, requests, 1000, shape, size, asExporter: false);
             Console.WriteLine(string.Create(c, $"{size,11} {r.RowBinaryMiB / r.Inserts,11:F1} {r.Inserts,8} {r.SequentialRowsPerSecond,21:F0} {r.SequentialClickHouseCpuPerMillion,11:F1} {r.ParallelRowsPerSecond,20:F0} {r.ParallelClickHouseCpuPerMillion,11:F1}"));
         }
 

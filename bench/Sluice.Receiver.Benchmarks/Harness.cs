@@ -214,11 +214,10 @@ internal sealed class Harness(HarnessOptions options)
         using var clickHouse = new ClickHouseServer();
         await clickHouse.StartAsync();
         results.Machine.ClickHouse = (await clickHouse.QueryAsync("SELECT version()")).Trim();
-        int? clickHousePid = ProcCpu.ChildNamed("clickhouse");
         await clickHouse.ExecuteAsync("CREATE DATABASE " + Database);
         Say($"starting the receiver (Release, heap limit {HeapLimitBytes / 1048576} MiB, gen0 budget {(Gen0Bytes == 0 ? "runtime default" : Gen0Bytes / 1048576 + " MiB")})");
         await using var receiver = await ReceiverUnderTest.StartAsync(clickHouse.Url, HeapLimitBytes);
-        var phases = new PhaseRunner(clickHouse, receiver, clickHousePid);
+        var phases = new PhaseRunner(clickHouse, receiver);
 
         Say($"warm-up: {options.WarmupSeconds} s, closed loop, {options.Connections} connections");
         var warmup = await phases.RunAsync(Next("warmup"), EventShape.Typical, rate: 0, options.Connections, options.WarmupSeconds, requests: 400);
@@ -241,7 +240,7 @@ internal sealed class Harness(HarnessOptions options)
         double capacity = Sustained(full);
 
         Say($"ceiling: {options.CeilingRequests * EventsPerRequest} of the same rows straight into ClickHouse");
-        results.Ceiling = await Ceiling.MeasureAsync(clickHouse, clickHousePid, fullRun.Run, fullRun.Number, Math.Min(options.CeilingRequests, full.EventsAcked > 0 ? (int)(full.EventsAcked / EventsPerRequest) : options.CeilingRequests), EventsPerRequest, EventShape.Typical, RowPipeline.ShippedBatchSize(), asExporter: true);
+        results.Ceiling = await Ceiling.MeasureAsync(clickHouse, fullRun.Run, fullRun.Number, Math.Min(options.CeilingRequests, full.EventsAcked > 0 ? (int)(full.EventsAcked / EventsPerRequest) : options.CeilingRequests), EventsPerRequest, EventShape.Typical, RowPipeline.ShippedBatchSize(), asExporter: true);
         Say(string.Create(CultureInfo.InvariantCulture, $"ceiling: {results.Ceiling.SequentialRowsPerSecond:F0} rows/s one insert at a time, {results.Ceiling.ParallelRowsPerSecond:F0} rows/s two at a time (ClickHouse {results.Ceiling.SequentialClickHouseCpuPerMillion:F1} and {results.Ceiling.ParallelClickHouseCpuPerMillion:F1} CPU-s per million rows)"));
 
         foreach (double share in new[] { 0.25, 0.5 })
@@ -285,7 +284,7 @@ internal sealed class Harness(HarnessOptions options)
     internal static void Say(string text) => Console.WriteLine("bench: " + text);
 
     /// <summary>Runs one load phase and measures around it.</summary>
-    private sealed class PhaseRunner(ClickHouseServer clickHouse, ReceiverUnderTest receiver, int? clickHousePid)
+    private sealed class PhaseRunner(ClickHouseServer clickHouse, ReceiverUnderTest receiver)
     {
         public async Task<PhaseResult> RunAsync((string Run, int Number) run, EventShape shape, double rate, int connections, double seconds, int requests, double grace = 30)
         {
@@ -310,7 +309,7 @@ internal sealed class Harness(HarnessOptions options)
                 long rowsBefore = await RowsAsync();
                 receiver.ResetPeakRss();
                 double cpuBefore = receiver.CpuTime.TotalSeconds;
-                double chBefore = clickHousePid is { } ch ? ProcCpu.ProcessSeconds(ch) : 0;
+                double chBefore = ProcCpu.ClickHouseSeconds(clickHouse);
                 var machineBefore = ProcCpu.Machine();
                 var decodesBefore = await receiver.ExportDecodesAsync();
                 await load.GoAsync();
@@ -319,8 +318,6 @@ internal sealed class Harness(HarnessOptions options)
                 // The spool drains: wait until every acknowledged event is in the table.
                 var deadline = Stopwatch.StartNew();
                 long landedUnixMs;
-                double CpuNow() => receiver.CpuTime.TotalSeconds;
-                double ClickHouseCpuNow() => clickHousePid is { } pid ? ProcCpu.ProcessSeconds(pid) : 0;
                 (double Receiver, double ClickHouse, (long Busy, long Total) Machine) atLanded;
                 while (true)
                 {
@@ -329,7 +326,7 @@ internal sealed class Harness(HarnessOptions options)
 
                     // CPU as the rows got there, before the check below: its scan is the bench's
                     // work, not the pipeline's, and was billed to ClickHouse's figure until 2026-12-02.
-                    atLanded = (CpuNow(), ClickHouseCpuNow(), ProcCpu.Machine());
+                    atLanded = (receiver.CpuTime.TotalSeconds, ProcCpu.ClickHouseSeconds(clickHouse), ProcCpu.Machine());
 
                     // Rows count copies too: an insert that timed out on a busy ClickHouse but was
                     // committed there is inserted again, so the count can reach the acknowledged
@@ -361,7 +358,7 @@ internal sealed class Harness(HarnessOptions options)
                 }
 
                 double cpu = atLanded.Receiver - cpuBefore;
-                double chCpu = clickHousePid is null ? 0 : atLanded.ClickHouse - chBefore;
+                double chCpu = atLanded.ClickHouse - chBefore;
                 var machineAfter = atLanded.Machine;
                 double peakRss = receiver.PeakRssBytes / 1048576.0;
 

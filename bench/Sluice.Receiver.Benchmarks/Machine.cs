@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
+using Sluice.Testing;
 
 namespace Sluice.Receiver.Benchmarks;
 
@@ -75,34 +76,6 @@ internal static class ProcCpu
         }
     }
 
-    /// <summary>The children of this process whose command name starts with <paramref name="name"/> (e.g. the private ClickHouse server).</summary>
-    public static int? ChildNamed(string name)
-    {
-        int self = Environment.ProcessId;
-        foreach (string dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out int pid))
-            {
-                continue;
-            }
-
-            try
-            {
-                string stat = File.ReadAllText(Path.Combine(dir, "stat"));
-                int open = stat.IndexOf('(', StringComparison.Ordinal);
-                int close = stat.LastIndexOf(')');
-                string comm = stat[(open + 1)..close];
-                string[] fields = stat[(close + 2)..].Split(' ');
-                if (comm.StartsWith(name, StringComparison.Ordinal) && int.Parse(fields[1], CultureInfo.InvariantCulture) == self)
-                {
-                    return pid;
-                }
-            }
-            catch (IOException)
-            {
-            }
-        }
-
-        return null;
-    }
+    /// <summary>CPU seconds of the private ClickHouse server so far; 0 when it is not running.</summary>
+    public static double ClickHouseSeconds(ClickHouseServer clickHouse) => clickHouse.ProcessId is { } pid ? ProcessSeconds(pid) : 0;
 }
