@@ -9,7 +9,7 @@ namespace Sluice.Receiver;
 
 /// <summary>
 /// <c>Sluice.Receiver --config FILE [--validate]</c>: runs the receiver with a Collector-shaped
-/// YAML config, or only checks the config. Exit codes: 0 clean stop, 2 invalid config or usage.
+/// YAML config, or only checks the config. Exit codes: 0 clean stop, 1 could not listen on a configured address, 2 invalid config or usage.
 /// </summary>
 internal static class Program
 {
@@ -75,7 +75,19 @@ internal static class Program
         }
 
         await using var app = ReceiverHost.Build(config, pipelines, rules, []);
-        await app.RunAsync().ConfigureAwait(false);
+        try
+        {
+            await app.StartAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (StartupFailure.DescribeListenFailure(ex, ReceiverHost.Listeners(config)) is { } message)
+        {
+            // Nothing was accepted yet; the services that did start (the spool's exporter) stop cleanly.
+            await Console.Error.WriteLineAsync("sluice-receiver: " + message).ConfigureAwait(false);
+            await app.StopAsync().ConfigureAwait(false);
+            return 1;
+        }
+
+        await app.WaitForShutdownAsync().ConfigureAwait(false);
         return 0;
     }
 }

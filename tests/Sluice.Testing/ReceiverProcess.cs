@@ -24,12 +24,12 @@ public sealed class ReceiverProcess : IAsyncDisposable
     private readonly Lock _outputLock = new();
     private Process? _process;
 
-    private ReceiverProcess(string folder, string clickHouseUrl, string database, string extraYaml, int spoolMaxMib, string? rulesFile, bool selfMetrics, int? memoryLimitMib)
+    private ReceiverProcess(string folder, string clickHouseUrl, string database, string extraYaml, int spoolMaxMib, string? rulesFile, bool selfMetrics, int? memoryLimitMib, int? httpPort)
     {
         Folder = folder;
         Database = database;
         GrpcPort = FreePort.Get();
-        HttpPort = FreePort.Get();
+        HttpPort = httpPort ?? FreePort.Get();
         HealthPort = FreePort.Get();
         ConfigPath = Path.Combine(folder, "receiver.yaml");
         File.WriteAllText(ConfigPath, $"""
@@ -136,15 +136,18 @@ public sealed class ReceiverProcess : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(clickHouse);
         string database = await clickHouse.CreateDatabaseAsync("e2e");
-        var receiver = Create(clickHouse.Url, database, extraYaml, spoolMaxMib, rulesFile, selfMetrics, memoryLimitMib);
+        var receiver = Create(clickHouse.Url, database, extraYaml, spoolMaxMib, rulesFile, selfMetrics, memoryLimitMib, httpPort: null);
         await StartOrCleanUpAsync(receiver, waitReady: true);
         return receiver;
     }
 
     /// <summary>Starts a receiver whose ClickHouse is at <paramref name="clickHouseUrl"/> (maybe nowhere); waits only until it is alive.</summary>
-    public static async Task<ReceiverProcess> StartUnreadyAsync(string clickHouseUrl, int spoolMaxMib)
+    /// <param name="clickHouseUrl">Where its ClickHouse is, or is not.</param>
+    /// <param name="spoolMaxMib">The spool's cap.</param>
+    /// <param name="httpPort">The OTLP/HTTP port; null picks a free one.</param>
+    public static async Task<ReceiverProcess> StartUnreadyAsync(string clickHouseUrl, int spoolMaxMib, int? httpPort = null)
     {
-        var receiver = Create(clickHouseUrl, "sluice", string.Empty, spoolMaxMib, rulesFile: null, selfMetrics: true, memoryLimitMib: null);
+        var receiver = Create(clickHouseUrl, "sluice", string.Empty, spoolMaxMib, rulesFile: null, selfMetrics: true, memoryLimitMib: null, httpPort);
         await StartOrCleanUpAsync(receiver, waitReady: false);
         return receiver;
     }
@@ -164,11 +167,11 @@ public sealed class ReceiverProcess : IAsyncDisposable
         }
     }
 
-    private static ReceiverProcess Create(string clickHouseUrl, string database, string extraYaml, int spoolMaxMib, string? rulesFile, bool selfMetrics, int? memoryLimitMib)
+    private static ReceiverProcess Create(string clickHouseUrl, string database, string extraYaml, int spoolMaxMib, string? rulesFile, bool selfMetrics, int? memoryLimitMib, int? httpPort)
     {
         string folder = Path.Combine(Path.GetTempPath(), "sluice-e2e-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(folder);
-        return new ReceiverProcess(folder, clickHouseUrl, database, extraYaml, spoolMaxMib, rulesFile, selfMetrics, memoryLimitMib);
+        return new ReceiverProcess(folder, clickHouseUrl, database, extraYaml, spoolMaxMib, rulesFile, selfMetrics, memoryLimitMib, httpPort);
     }
 
     public static HttpClient NewHttpClient(string? key = ApiKey)
@@ -235,6 +238,31 @@ public sealed class ReceiverProcess : IAsyncDisposable
             await process.WaitForExitAsync(); // drains the output
             throw new InvalidOperationException($"the receiver exited with {process.ExitCode}:\n{Output}");
         }
+    }
+
+    /// <summary>Runs the receiver on a config of the caller's until it exits (for configs it must refuse); returns its exit code and standard error.</summary>
+    public static async Task<(int ExitCode, string StandardError)> RunToExitAsync(string configPath, TimeSpan timeout)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(ReceiverDll);
+        info.ArgumentList.Add("--config");
+        info.ArgumentList.Add(configPath);
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"the receiver did not exit within {timeout}:\n{await stdout}\n{await stderr}");
+        }
+
+        await stdout;
+        return (process.ExitCode, await stderr);
     }
 
     /// <summary>CPU time the receiver process has used so far (user + system).</summary>

@@ -148,6 +148,28 @@ internal static class ReceiverHost
         _ => LogLevel.Information,
     };
 
+    /// <summary>
+    /// The addresses the receiver listens on, each with the config key that sets it: what a failure
+    /// to listen names (see <see cref="StartupFailure"/>).
+    /// </summary>
+    public static IReadOnlyList<(string Key, IPEndPoint Endpoint)> Listeners(ReceiverConfig config)
+    {
+        var endpoints = Endpoints.From(config);
+        var listeners = new List<(string Key, IPEndPoint Endpoint)>(3);
+        if (endpoints.Grpc is { } grpc)
+        {
+            listeners.Add(("receivers.otlp.protocols.grpc.endpoint", grpc));
+        }
+
+        if (endpoints.Http is { } http)
+        {
+            listeners.Add(("receivers.otlp.protocols.http.endpoint", http));
+        }
+
+        listeners.Add(("extensions.health_check.endpoint", endpoints.Health));
+        return listeners;
+    }
+
     /// <summary>The configured listen addresses, parsed.</summary>
     private sealed record Endpoints(IPEndPoint? Grpc, IPEndPoint? Http, IPEndPoint Health)
     {
