@@ -9,7 +9,7 @@ namespace Sluice.Receiver;
 
 /// <summary>
 /// <c>Sluice.Receiver --config FILE [--validate]</c>: runs the receiver with a Collector-shaped
-/// YAML config, or only checks the config. Exit codes: 0 clean stop, 1 could not listen on a configured address, 2 invalid config or usage.
+/// YAML config, or only checks the config. Exit codes: 0 clean stop, 1 could not open the spool or listen on a configured address, 2 invalid config or usage.
 /// </summary>
 internal static class Program
 {
@@ -74,14 +74,25 @@ internal static class Program
             return 0;
         }
 
-        await using var app = ReceiverHost.Build(config, pipelines, rules, []);
+        WebApplication built;
+        try
+        {
+            built = ReceiverHost.Build(config, pipelines, rules, []);
+        }
+        catch (StartupException ex)
+        {
+            await Console.Error.WriteLineAsync("sluice-receiver: " + ex.Message).ConfigureAwait(false);
+            return 1;
+        }
+
+        await using var app = built;
         try
         {
             await app.StartAsync().ConfigureAwait(false);
         }
         catch (Exception ex) when (StartupFailure.DescribeListenFailure(ex, ReceiverHost.Listeners(config)) is { } message)
         {
-            // Nothing was accepted yet; the services that did start (the spool's exporter) stop cleanly.
+            // Nothing was accepted yet: whatever did start (the exporter may have) is stopped cleanly.
             await Console.Error.WriteLineAsync("sluice-receiver: " + message).ConfigureAwait(false);
             await app.StopAsync().ConfigureAwait(false);
             return 1;

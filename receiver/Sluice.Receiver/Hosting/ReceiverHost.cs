@@ -68,13 +68,7 @@ internal static class ReceiverHost
             .AddSelfExport(config, selfKey));
         services.AddSingleton<ReceiverMetrics>();
         services.AddSingleton(sp => new ApiKeyAuthenticator([.. config.Auth.Keys, selfKey]));
-        services.AddSingleton(sp => FileSpool.Open(
-            config.Spool.Directory,
-            config.Spool.MaxSizeBytes,
-            config.Spool.SegmentSizeBytes,
-            config.Spool.PushbackPercent,
-            config.Spool.Fsync,
-            sp.GetRequiredService<ILoggerFactory>().CreateLogger("Sluice.Receiver.Spool")));
+        services.AddSingleton(sp => OpenSpool(config, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Sluice.Receiver.Spool")));
         foreach (var (limiter, signals) in config.MemoryLimiters)
         {
             services.AddSingleton(sp => new MemoryLimiter(
@@ -138,6 +132,24 @@ internal static class ReceiverHost
         var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
         lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<IngestPipeline>().Stopping = true);
         return app;
+    }
+
+    private static FileSpool OpenSpool(ReceiverConfig config, ILogger logger)
+    {
+        try
+        {
+            return FileSpool.Open(
+                config.Spool.Directory,
+                config.Spool.MaxSizeBytes,
+                config.Spool.SegmentSizeBytes,
+                config.Spool.PushbackPercent,
+                config.Spool.Fsync,
+                logger);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new StartupException(StartupFailure.DescribeSpoolFailure(ex, config.Spool.Directory), ex);
+        }
     }
 
     private static LogLevel ParseLevel(string level) => level.ToUpperInvariant() switch

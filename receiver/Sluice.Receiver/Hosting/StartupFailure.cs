@@ -59,6 +59,32 @@ internal static class StartupFailure
         return $"cannot listen on {where}: {what}.";
     }
 
+    /// <summary>
+    /// The message for a spool folder that cannot be opened (<paramref name="exception"/>, from
+    /// <see cref="Spool.FileSpool.Open"/>): where, why, and what to set.
+    /// </summary>
+    public static string DescribeSpoolFailure(Exception exception, string directory)
+    {
+        // "Could not find a part of the path" is what .NET says when a parent is a file: name that file.
+        string why = exception.Message;
+        for (string? parent = Path.GetDirectoryName(Path.GetFullPath(directory)); parent is not null; parent = Path.GetDirectoryName(parent))
+        {
+            if (File.Exists(parent))
+            {
+                why = $"'{parent}' is a file, not a folder.";
+                break;
+            }
+
+            if (Directory.Exists(parent))
+            {
+                break;
+            }
+        }
+
+        return $"cannot open the spool in '{directory}' (extensions.file_storage.directory): {why} "
+            + "Set extensions.file_storage.directory to a folder the receiver's user can create and write, on a disk with room for max_size_mib.";
+    }
+
     private static bool IsLocal(IPAddress address) =>
         address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any) || IPAddress.IsLoopback(address)
         || NetworkInterface.GetAllNetworkInterfaces()

@@ -68,9 +68,45 @@ public sealed class StartupFailureTests
     public async Task Start_HttpAddressNotOnThisMachine_ExitsWith1NamingThatAddressAndKey()
     {
         // 192.0.2.1 is reserved for documentation (RFC 5737): no machine has it.
-        string config = Path.Combine(Path.GetTempPath(), "sluice-startup-" + Guid.NewGuid().ToString("N")[..8] + ".yaml");
+        using var folder = new TempFolder();
+        var (exitCode, stderr) = await RunAsync(folder, httpEndpoint: "192.0.2.1:4318", spoolDirectory: Path.Combine(folder.Path, "spool"));
+
+        Assert.True(exitCode == 1, $"exit code {exitCode}: {stderr}");
+        Assert.Contains(
+            "sluice-receiver: cannot listen on 192.0.2.1:4318 (receivers.otlp.protocols.http.endpoint): no network interface of this machine has that address. Set receivers.otlp.protocols.http.endpoint to one of its addresses",
+            stderr,
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_SpoolFolderUnderAFile_ExitsWith1NamingTheFileAndKey()
+    {
+        using var folder = new TempFolder();
+        string file = Path.Combine(folder.Path, "not-a-folder");
+        await File.WriteAllTextAsync(file, "x");
+
+        var (exitCode, stderr) = await RunAsync(folder, httpEndpoint: $"127.0.0.1:{FreePort.Get()}", spoolDirectory: Path.Combine(file, "spool"));
+
+        Assert.True(exitCode == 1, $"exit code {exitCode}: {stderr}");
+        Assert.Contains(
+            $"sluice-receiver: cannot open the spool in '{file}/spool' (extensions.file_storage.directory): '{file}' is a file, not a folder. Set extensions.file_storage.directory to a folder",
+            stderr,
+            StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Describe_NotASocketFailure_Null()
+    {
+        Assert.Null(StartupFailure.DescribeListenFailure(new IOException("disk full"), Listeners));
+    }
+
+    // Runs the receiver on a config of its own (no ClickHouse behind it: it must not get that far).
+    private static async Task<(int ExitCode, string StandardError)> RunAsync(TempFolder folder, string httpEndpoint, string spoolDirectory)
+    {
         int grpc = FreePort.Get();
         int health = FreePort.GetOtherThan(grpc);
+        string config = Path.Combine(folder.Path, "receiver.yaml");
         await File.WriteAllTextAsync(config, $"""
             receivers:
               otlp:
@@ -78,7 +114,7 @@ public sealed class StartupFailureTests
                   grpc:
                     endpoint: 127.0.0.1:{grpc}
                   http:
-                    endpoint: 192.0.2.1:4318
+                    endpoint: {httpEndpoint}
                 auth:
                   authenticator: bearertokenauth
             processors:
@@ -94,7 +130,7 @@ public sealed class StartupFailureTests
               health_check:
                 endpoint: 127.0.0.1:{health}
               file_storage:
-                directory: {Path.ChangeExtension(config, null)}
+                directory: {spoolDirectory}
             service:
               extensions: [bearertokenauth, health_check, file_storage]
               pipelines:
@@ -103,29 +139,13 @@ public sealed class StartupFailureTests
                   processors: [batch]
                   exporters: [clickhouse]
             """);
-        try
-        {
-            var (exitCode, stderr) = await ReceiverProcess.RunToExitAsync(config, TimeSpan.FromSeconds(60));
-
-            Assert.True(exitCode == 1, $"exit code {exitCode}: {stderr}");
-            Assert.Contains(
-                "sluice-receiver: cannot listen on 192.0.2.1:4318 (receivers.otlp.protocols.http.endpoint): no network interface of this machine has that address. Set receivers.otlp.protocols.http.endpoint to one of its addresses",
-                stderr,
-                StringComparison.Ordinal);
-        }
-        finally
-        {
-            File.Delete(config);
-            if (Directory.Exists(Path.ChangeExtension(config, null)))
-            {
-                Directory.Delete(Path.ChangeExtension(config, null), recursive: true);
-            }
-        }
+        return await ReceiverProcess.RunToExitAsync(config, TimeSpan.FromSeconds(60));
     }
 
-    [Fact]
-    public void Describe_NotASocketFailure_Null()
+    private sealed class TempFolder : IDisposable
     {
-        Assert.Null(StartupFailure.DescribeListenFailure(new IOException("disk full"), Listeners));
+        public string Path { get; } = Directory.CreateDirectory(System.IO.Path.Combine(System.IO.Path.GetTempPath(), "sluice-startup-" + Guid.NewGuid().ToString("N")[..8])).FullName;
+
+        public void Dispose() => Directory.Delete(Path, recursive: true);
     }
 }
