@@ -106,4 +106,82 @@ public class PiiScannerTests
         Assert.Contains(" [email] ", result, StringComparison.Ordinal);
         Assert.Equal(text.Length - "carol@example.com".Length + "[email]".Length, result.Length);
     }
+
+    [Fact]
+    public void Rewrite_SkippingInsideWords_FindsWhatTryingEveryPositionFinds()
+    {
+        // Fragments that start, end or break matches, ASCII and not (Arabic-Indic digits and
+        // accented letters are word characters outside ASCII), and whole findings of each kind.
+        string[] parts =
+        [
+            "a", "Z", "x_", "0", "7", "42", ".", "@", ":", "::", "-", " ", "/", "+", "%", "é", "\u0663", "GB", "DE",
+            "alice@example.com", "203.0.113.77", "2001:db8::1", "4111 1111 1111 1111", "378282246310005",
+            "GB82WEST12345698765432", "DE89 3704 0044 0532 0130 00", "v1.2.3", "icon@2x.png", "fe80::1",
+        ];
+        var random = new Random(20261202);
+        var text = new StringBuilder();
+        int findings = 0;
+        for (int n = 0; n < 20_000; n++)
+        {
+            text.Clear();
+            for (int k = random.Next(1, 12); k > 0; k--)
+            {
+                text.Append(parts[random.Next(parts.Length)]);
+            }
+
+            string value = text.ToString();
+            string expected = RewriteTryingEveryPosition(value, PiiKinds.All);
+            Assert.Equal(expected, PiiScanner.Rewrite(value, PiiKinds.All, Mark));
+            findings += expected == value ? 0 : 1;
+        }
+
+        Assert.True(findings > 5_000, $"only {findings} of the 20 000 values had a finding: the test would miss differences");
+    }
+
+    [Theory]
+    [InlineData("", 0, 0)]
+    [InlineData("ab", 0, 0)]
+    [InlineData("abc", 1, 3)]
+    [InlineData("ab cd", 1, 3)]
+    [InlineData("ab cd", 3, 3)]
+    [InlineData("ab\u0663c d", 1, 5)]
+    [InlineData("ab.", 1, 3)]
+    [InlineData(" x", 1, 1)]
+    public void NextWordStart_IsTheFirstPositionAfterANonWordCharacter(string s, int from, int expected)
+    {
+        Assert.Equal(expected, PiiScanner.NextWordStart(s, from));
+    }
+
+    private static string Mark(PiiKinds kind, string text) => $"[{kind}:{text}]";
+
+    // The scan before NextWordStart: a match tried at every position.
+    private static string RewriteTryingEveryPosition(string value, PiiKinds kinds)
+    {
+        if (value.Length < 3 || !value.Any("@.:0123456789".Contains))
+        {
+            return value;
+        }
+
+        if (!value.Contains('@', StringComparison.Ordinal))
+        {
+            kinds &= ~PiiKinds.Email;
+        }
+
+        var result = new StringBuilder();
+        int copied = 0;
+        for (int i = 0; i < value.Length;)
+        {
+            if (PiiScanner.TryMatchAt(value, i, kinds, out int start, out int end, out PiiKinds kind))
+            {
+                result.Append(value, copied, start - copied).Append(Mark(kind, value[start..end]));
+                copied = i = end;
+            }
+            else
+            {
+                i++;
+            }
+        }
+
+        return result.Append(value, copied, value.Length - copied).ToString();
+    }
 }

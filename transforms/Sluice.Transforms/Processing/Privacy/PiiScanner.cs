@@ -16,6 +16,9 @@ internal static class PiiScanner
 {
     private static readonly SearchValues<char> Triggers = SearchValues.Create("@.:0123456789");
 
+    // The ASCII characters IsWordChar accepts.
+    private static readonly SearchValues<char> AsciiWordChars = SearchValues.Create("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz");
+
     // Top-level "domains" that are really file extensions: icon@2x.png, sprite@3x.webp.
     private static readonly HashSet<string> FileExtensions = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -55,7 +58,7 @@ internal static class PiiScanner
             }
             else
             {
-                i++;
+                i = NextWordStart(value, i + 1);
             }
         }
 
@@ -80,9 +83,32 @@ internal static class PiiScanner
         return found;
     }
 
+    /// <summary>
+    /// The first position from <paramref name="from"/> on that follows no word character (or the
+    /// end): every detector's match starts at such a position (see <see cref="TryMatchAt"/>), so
+    /// the positions inside a word are skipped, most of them by one vectorized search.
+    /// </summary>
+    internal static int NextWordStart(string s, int from)
+    {
+        while (from > 0 && from < s.Length && IsWordChar(s[from - 1]))
+        {
+            int rest = s.AsSpan(from).IndexOfAnyExcept(AsciiWordChars);
+            if (rest < 0)
+            {
+                return s.Length;
+            }
+
+            // s[from + rest] ends the ASCII run; unless it is a word character after all (a
+            // letter or digit outside ASCII), the position after it follows a non-word character.
+            from += rest + 1;
+        }
+
+        return Math.Min(from, s.Length);
+    }
+
     // A match may start at i (cards, IBANs, IPs) or have its trigger at i (e-mail's '@', found
     // from the left end of the address, which lies before i only when the scan passed it as text).
-    private static bool TryMatchAt(string s, int i, PiiKinds kinds, out int start, out int end, out PiiKinds kind)
+    internal static bool TryMatchAt(string s, int i, PiiKinds kinds, out int start, out int end, out PiiKinds kind)
     {
         start = i;
         end = i;
