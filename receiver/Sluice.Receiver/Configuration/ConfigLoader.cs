@@ -147,7 +147,7 @@ internal static partial class ConfigLoader
             .ToList();
 
         var healthCheck = ReadHealthCheck(extensions);
-        CheckDistinctEndpoints(reader, receivers, extensions, otlp, healthCheck);
+        CheckDistinctEndpoints(receivers, extensions, otlp, healthCheck);
 
         return new ReceiverConfig
         {
@@ -730,17 +730,44 @@ internal static partial class ConfigLoader
         return new RulesConfig { File = Path.GetFullPath(file) };
     }
 
-    private static void CheckDistinctEndpoints(ConfigReader reader, Fields receivers, Fields extensions, OtlpReceiverConfig otlp, HealthCheckConfig health)
+    private static void CheckDistinctEndpoints(Fields receivers, Fields extensions, OtlpReceiverConfig otlp, HealthCheckConfig health)
     {
-        if (otlp.GrpcEndpoint is not null && otlp.GrpcEndpoint == otlp.HttpEndpoint)
+        // gRPC needs a port of its own: one address with the port on all interfaces (0.0.0.0) and
+        // another with it on one of them cannot both be listened on.
+        if (otlp.GrpcEndpoint is not null && otlp.HttpEndpoint is not null && SharePort(otlp.GrpcEndpoint, otlp.HttpEndpoint))
         {
-            reader.Error(receivers.Node, "receivers.otlp.protocols.http.endpoint", $"'{otlp.HttpEndpoint}' is also the grpc endpoint; each needs its own port");
+            receivers.Map("otlp", null).Map("protocols", null).Map("http", null)
+                .Error("endpoint", $"'{otlp.HttpEndpoint}' takes the port of the grpc endpoint '{otlp.GrpcEndpoint}'; each needs its own port");
         }
 
-        if (health.Endpoint == otlp.GrpcEndpoint || health.Endpoint == otlp.HttpEndpoint)
+        if (health.Endpoint == otlp.HttpEndpoint || (otlp.GrpcEndpoint is not null && SharePort(health.Endpoint, otlp.GrpcEndpoint)))
         {
-            extensions.Map(KnownComponents.HealthCheck, null).Error("endpoint", $"'{health.Endpoint}' is also an otlp endpoint; health_check needs its own port");
+            extensions.Map(KnownComponents.HealthCheck, null).Error("endpoint", $"'{health.Endpoint}' takes the port of an otlp endpoint; health_check needs its own port");
         }
+    }
+
+    // Whether two host:port endpoints ask for the same port on the same or overlapping addresses
+    // (a wildcard host overlaps every address). Malformed ones are reported elsewhere.
+    private static bool SharePort(string a, string b)
+    {
+        if (!TrySplit(a, out string hostA, out string portA) || !TrySplit(b, out string hostB, out string portB) || portA != portB)
+        {
+            return false;
+        }
+
+        return IsWildcard(hostA) || IsWildcard(hostB) || Normalize(hostA) == Normalize(hostB);
+
+        static bool TrySplit(string endpoint, out string host, out string port)
+        {
+            int colon = endpoint.LastIndexOf(':');
+            host = colon < 0 ? string.Empty : endpoint[..colon].Trim('[', ']');
+            port = colon < 0 ? string.Empty : endpoint[(colon + 1)..];
+            return colon >= 0;
+        }
+
+        static bool IsWildcard(string host) => host is "" or "0.0.0.0" or "::";
+
+        static string Normalize(string host) => host.Equals("localhost", StringComparison.OrdinalIgnoreCase) ? "127.0.0.1" : host.ToLowerInvariant();
     }
 
     /// <summary>The type of a <c>type[/name]</c> component id, or null (with an error) when the id is malformed.</summary>

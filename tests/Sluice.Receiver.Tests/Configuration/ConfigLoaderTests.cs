@@ -647,6 +647,40 @@ public sealed class ConfigLoaderTests : IDisposable
             Assert.Single(Errors(yaml)));
     }
 
+    [Theory]
+    [InlineData("0.0.0.0:4317")]
+    [InlineData("localhost:4317")]
+    [InlineData("[::]:4317")]
+    public void Parse_HttpOnTheGrpcPort_ReportedEvenWhenTheHostsAreWrittenDifferently(string http)
+    {
+        // grpc has no endpoint in Minimal: it listens on its default, 127.0.0.1:4317.
+        string yaml = Replace(Minimal, "endpoint: 127.0.0.1:4318", "endpoint: \"" + http + "\"");
+
+        Assert.StartsWith(
+            $"receiver.yaml:{LineOf(yaml, http)}: receivers.otlp.protocols.http.endpoint: '{http}' takes the port of the grpc endpoint '127.0.0.1:4317'; each needs its own port",
+            Assert.Single(Errors(yaml)),
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_HealthCheckOnTheGrpcPortOfAllInterfaces_Reported()
+    {
+        string yaml = Replace(Minimal, "  bearertokenauth:\n", "  health_check:\n    endpoint: 0.0.0.0:4317\n  bearertokenauth:\n");
+
+        Assert.Contains(
+            "extensions.health_check.endpoint: '0.0.0.0:4317' takes the port of an otlp endpoint; health_check needs its own port",
+            Assert.Single(Errors(yaml)),
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_SamePortOnTwoDifferentAddresses_Accepted()
+    {
+        string yaml = Replace(Minimal, "endpoint: 127.0.0.1:4318", "endpoint: 127.0.0.2:4317");
+
+        Assert.Equal("127.0.0.2:4317", Parse(yaml).Otlp.HttpEndpoint);
+    }
+
     [Fact]
     public void Parse_BadEndpoint_Reported()
     {
