@@ -796,14 +796,15 @@ internal static partial class ConfigLoader
     private static string HostPort(Fields fields, string key, string fallback)
     {
         string endpoint = fields.String(key, fallback);
-        int colon = endpoint.LastIndexOf(':');
-        bool valid = colon >= 0
-            && int.TryParse(endpoint.AsSpan(colon + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int port)
-            && port <= 65535
-            && (endpoint.IndexOf(':', StringComparison.Ordinal) == colon || (endpoint.StartsWith('[') && endpoint[colon - 1] == ']'));
-        if (!valid)
+        if (!ListenEndpoint.TrySplit(endpoint, out string host, out _))
         {
             fields.Error(key, $"expected host:port, e.g. 127.0.0.1:4317, 0.0.0.0:4317 or [::1]:4317, got '{endpoint}'");
+            return fallback;
+        }
+
+        if (ListenEndpoint.Address(host) is null)
+        {
+            fields.Error(key, $"'{host}' is not an IP address: the receiver listens on an address of this machine, e.g. 127.0.0.1 (this machine only), 0.0.0.0 (every interface), [::1] or localhost; got '{endpoint}'");
             return fallback;
         }
 

@@ -186,22 +186,8 @@ internal static class ReceiverHost
     private sealed record Endpoints(IPEndPoint? Grpc, IPEndPoint? Http, IPEndPoint Health)
     {
         public static Endpoints From(ReceiverConfig config) => new(
-            config.Otlp.GrpcEndpoint is { } g ? Parse(g) : null,
-            config.Otlp.HttpEndpoint is { } h ? Parse(h) : null,
-            Parse(config.HealthCheck.Endpoint));
-
-        private static IPEndPoint Parse(string endpoint)
-        {
-            int colon = endpoint.LastIndexOf(':');
-            string host = endpoint[..colon].Trim('[', ']');
-            int port = int.Parse(endpoint.AsSpan(colon + 1), System.Globalization.CultureInfo.InvariantCulture);
-            IPAddress address = host switch
-            {
-                "" or "0.0.0.0" => IPAddress.Any,
-                "localhost" => IPAddress.Loopback,
-                _ => IPAddress.Parse(host),
-            };
-            return new IPEndPoint(address, port);
-        }
+            config.Otlp.GrpcEndpoint is { } g ? ListenEndpoint.Parse(g) : null,
+            config.Otlp.HttpEndpoint is { } h ? ListenEndpoint.Parse(h) : null,
+            ListenEndpoint.Parse(config.HealthCheck.Endpoint));
     }
 }

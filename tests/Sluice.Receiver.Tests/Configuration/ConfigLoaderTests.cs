@@ -682,6 +682,28 @@ public sealed class ConfigLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Parse_EndpointHostNotAnAddress_ReportedInsteadOfFailingAtStart()
+    {
+        // Kestrel listens on addresses; a host name other than localhost made the start throw.
+        string yaml = Replace(Minimal, "endpoint: 127.0.0.1:4318", "endpoint: collector.internal:4318");
+
+        Assert.Equal(
+            $"receiver.yaml:{LineOf(yaml, "collector.internal")}: receivers.otlp.protocols.http.endpoint: 'collector.internal' is not an IP address: the receiver listens on an address of this machine, e.g. 127.0.0.1 (this machine only), 0.0.0.0 (every interface), [::1] or localhost; got 'collector.internal:4318'",
+            Assert.Single(Errors(yaml)));
+    }
+
+    [Theory]
+    [InlineData("LOCALHOST:4318")]
+    [InlineData(":4318")]
+    [InlineData("[::1]:4318")]
+    public void Parse_EndpointHostLocalhostEmptyOrIPv6_Accepted(string endpoint)
+    {
+        string yaml = Replace(Minimal, "endpoint: 127.0.0.1:4318", "endpoint: \"" + endpoint + "\"");
+
+        Assert.Equal(endpoint, Parse(yaml).Otlp.HttpEndpoint);
+    }
+
+    [Fact]
     public void Parse_BadEndpoint_Reported()
     {
         string yaml = Replace(Minimal, "endpoint: 127.0.0.1:4318", "endpoint: localhost");
