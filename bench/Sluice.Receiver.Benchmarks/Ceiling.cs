@@ -98,7 +98,6 @@ internal static class Ceiling
         long rows = (long)requests * eventsPerRequest;
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
 
-
         // Every body into a fresh database, `atOnce` inserts in flight: seconds and ClickHouse CPU-seconds.
         async Task<(string Db, double Seconds, double Cpu)> InsertAllAsync(string prefix, int atOnce)
         {

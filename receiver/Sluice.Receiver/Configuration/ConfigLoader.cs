@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.RegularExpressions;
 using YamlDotNet.RepresentationModel;
 
@@ -746,28 +747,12 @@ internal static partial class ConfigLoader
         }
     }
 
-    // Whether two host:port endpoints ask for the same port on the same or overlapping addresses
-    // (a wildcard host overlaps every address). Malformed ones are reported elsewhere.
+    // Whether two endpoints (already checked by HostPort) ask for the same port on the same or
+    // overlapping addresses: one on every interface overlaps all of them.
     private static bool SharePort(string a, string b)
     {
-        if (!TrySplit(a, out string hostA, out string portA) || !TrySplit(b, out string hostB, out string portB) || portA != portB)
-        {
-            return false;
-        }
-
-        return IsWildcard(hostA) || IsWildcard(hostB) || Normalize(hostA) == Normalize(hostB);
-
-        static bool TrySplit(string endpoint, out string host, out string port)
-        {
-            int colon = endpoint.LastIndexOf(':');
-            host = colon < 0 ? string.Empty : endpoint[..colon].Trim('[', ']');
-            port = colon < 0 ? string.Empty : endpoint[(colon + 1)..];
-            return colon >= 0;
-        }
-
-        static bool IsWildcard(string host) => host is "" or "0.0.0.0" or "::";
-
-        static string Normalize(string host) => host.Equals("localhost", StringComparison.OrdinalIgnoreCase) ? "127.0.0.1" : host.ToLowerInvariant();
+        IPEndPoint x = ListenEndpoint.Parse(a), y = ListenEndpoint.Parse(b);
+        return x.Port == y.Port && (x.Address.Equals(y.Address) || ListenEndpoint.IsEveryInterface(x.Address) || ListenEndpoint.IsEveryInterface(y.Address));
     }
 
     /// <summary>The type of a <c>type[/name]</c> component id, or null (with an error) when the id is malformed.</summary>

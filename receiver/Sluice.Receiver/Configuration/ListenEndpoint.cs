@@ -40,6 +40,9 @@ internal static class ListenEndpoint
         : IPAddress.TryParse(host, out IPAddress? address) ? address
         : null;
 
+    /// <summary>Whether <paramref name="address"/> means every interface (0.0.0.0 or [::]).</summary>
+    public static bool IsEveryInterface(IPAddress address) => address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any);
+
     /// <summary>The endpoint of a listen address the config has already checked.</summary>
     public static IPEndPoint Parse(string endpoint) =>
         TrySplit(endpoint, out string host, out int port) && Address(host) is { } address

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
+using Sluice.Receiver.Configuration;
 
 namespace Sluice.Receiver.Hosting;
 
@@ -86,7 +87,7 @@ internal static class StartupFailure
     }
 
     private static bool IsLocal(IPAddress address) =>
-        address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any) || IPAddress.IsLoopback(address)
+        ListenEndpoint.IsEveryInterface(address) || IPAddress.IsLoopback(address)
         || NetworkInterface.GetAllNetworkInterfaces()
             .SelectMany(n => n.GetIPProperties().UnicastAddresses)
             .Any(u => u.Address.Equals(address));
