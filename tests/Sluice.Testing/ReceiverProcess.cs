@@ -188,16 +188,8 @@ public sealed class ReceiverProcess : IAsyncDisposable
     /// <summary>Starts the process (again) and waits until /readyz answers 200.</summary>
     public async Task StartAsync(bool waitReady = true)
     {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = Folder,
-        };
-        info.ArgumentList.Add(ReceiverDll);
-        info.ArgumentList.Add("--config");
-        info.ArgumentList.Add(ConfigPath);
+        var info = StartInfo(ConfigPath);
+        info.WorkingDirectory = Folder;
         info.Environment["DOTNET_gcServer"] = "0";
         var process = new Process { StartInfo = info };
         process.OutputDataReceived += (_, e) => Append(e.Data);
@@ -243,11 +235,7 @@ public sealed class ReceiverProcess : IAsyncDisposable
     /// <summary>Runs the receiver on a config of the caller's until it exits (for configs it must refuse); returns its exit code and standard error.</summary>
     public static async Task<(int ExitCode, string StandardError)> RunToExitAsync(string configPath, TimeSpan timeout)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(ReceiverDll);
-        info.ArgumentList.Add("--config");
-        info.ArgumentList.Add(configPath);
-        using var process = Process.Start(info)!;
+        using var process = Process.Start(StartInfo(configPath))!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var cancel = new CancellationTokenSource(timeout);
@@ -330,6 +318,16 @@ public sealed class ReceiverProcess : IAsyncDisposable
                 _output.AppendLine(line);
             }
         }
+    }
+
+    // The receiver's build run on a config, its output redirected.
+    private static ProcessStartInfo StartInfo(string configPath)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(ReceiverDll);
+        info.ArgumentList.Add("--config");
+        info.ArgumentList.Add(configPath);
+        return info;
     }
 
     private static string ReceiverDll
